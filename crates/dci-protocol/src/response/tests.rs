@@ -1,0 +1,1 @@
+//! Unit tests of response writing and parsing.

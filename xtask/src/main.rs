@@ -1,0 +1,49 @@
+//! `cargo xtask`: the project's automation, one module per task.
+//!
+//! Every external step goes through `xshell::cmd!` (arguments, never a shell string).
+
+mod flags;
+mod install;
+mod package;
+mod test;
+mod workspace;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <task> [options]
+
+tasks:
+  test                        fmt check, clippy (warnings denied), build, all unit and
+                              end-to-end tests; installs the test bed they need
+  package                     static musl release binaries, stripped, in
+                              dist/dcihandlers-VERSION-x86_64-linux-musl.tar.gz
+  install --dest DIR [NAMES]  build release handlers and install all (or NAMES) into DIR,
+                              checking each with -info
+";
+
+#[allow(clippy::print_stderr)]
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("test") => test::run(&args[1..]),
+        Some("package") => package::run(&args[1..]),
+        Some("install") => install::run(&args[1..]),
+        Some("-h" | "--help" | "help") | None => {
+            eprint!("{USAGE}");
+            return if args.is_empty() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+        Some(other) => Err(anyhow::anyhow!("unknown task '{other}'\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

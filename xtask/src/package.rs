@@ -1,0 +1,128 @@
+//! `cargo xtask package`: the release bundle an operator copies to a DCImanager host.
+//!
+//! Static musl binaries (LTO, one codegen unit, stripped: see the release profile), staged in
+//! `target/dist/dcihandlers-VERSION-x86_64-linux-musl/` and packed into
+//! `dist/dcihandlers-VERSION-x86_64-linux-musl.tar.gz`:
+//!
+//! ```text
+//! handlers/<name>     one executable per handler, for var/dcihandlers
+//! bin/dci-harness     runs a handler the way DCImanager does
+//! install.sh          installs all or named handlers into a directory, checking -info
+//! SHA256SUMS          of every executable
+//! README.md, docs/
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use xshell::{Shell, cmd};
+
+use crate::flags::Flags;
+use crate::workspace::{self, MUSL};
+
+/// The installer shipped in the bundle.
+const INSTALL_SH: &str = include_str!("install.sh");
+
+pub fn run(args: &[String]) -> Result<()> {
+    let _flags = Flags::parse(args, &[], &[])?;
+    let sh = Shell::new()?;
+    let stage = stage(&sh)?;
+    let root = workspace::root();
+    let name = stage
+        .file_name()
+        .context("stage directory has a name")?
+        .to_string_lossy()
+        .into_owned();
+    let dist = root.join("dist");
+    sh.create_dir(&dist)?;
+    let tarball = dist.join(format!("{name}.tar.gz"));
+    let parent = stage.parent().context("stage has a parent")?;
+    cmd!(sh, "tar -czf {tarball} -C {parent} {name}").run()?;
+    report(&sh, &stage, &tarball)?;
+    Ok(())
+}
+
+/// Builds every handler and the harness for musl, and lays out the bundle directory.
+pub fn stage(sh: &Shell) -> Result<PathBuf> {
+    let root = workspace::root();
+    sh.change_dir(&root);
+    ensure_musl_target(sh)?;
+    let handlers = workspace::handlers()?;
+    let mut packages: Vec<String> = Vec::new();
+    for h in handlers.iter().map(String::as_str).chain(["dci-harness"]) {
+        packages.push("-p".into());
+        packages.push(h.into());
+    }
+    cmd!(
+        sh,
+        "cargo build --release --locked --target {MUSL} {packages...}"
+    )
+    .run()?;
+    let version = workspace::version()?;
+    let name = format!("dcihandlers-{version}-x86_64-linux-musl");
+    let stage = root.join("target/dist").join(&name);
+    if stage.exists() {
+        sh.remove_path(&stage)?;
+    }
+    let built = root.join("target").join(MUSL).join("release");
+    sh.create_dir(stage.join("handlers"))?;
+    sh.create_dir(stage.join("bin"))?;
+    for h in &handlers {
+        sh.copy_file(built.join(h), stage.join("handlers"))?;
+    }
+    sh.copy_file(built.join("dci-harness"), stage.join("bin"))?;
+    sh.write_file(stage.join("install.sh"), INSTALL_SH)?;
+    sh.copy_file(root.join("README.md"), &stage)?;
+    copy_tree(&root.join("docs"), &stage.join("docs"))?;
+    {
+        let _dir = sh.push_dir(&stage);
+        let mut files: Vec<String> = handlers.iter().map(|h| format!("handlers/{h}")).collect();
+        files.push("bin/dci-harness".into());
+        let listed = files.clone();
+        let sums = cmd!(sh, "sha256sum {listed...}").read()?;
+        sh.write_file("SHA256SUMS", sums + "\n")?;
+        cmd!(sh, "chmod 0755 install.sh {files...}").run()?;
+    }
+    Ok(stage)
+}
+
+fn ensure_musl_target(sh: &Shell) -> Result<()> {
+    let installed = cmd!(sh, "rustup target list --installed").read()?;
+    if !installed.lines().any(|l| l.trim() == MUSL) {
+        cmd!(sh, "rustup target add {MUSL}").run()?;
+    }
+    Ok(())
+}
+
+fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+#[allow(clippy::print_stdout)]
+fn report(sh: &Shell, stage: &Path, tarball: &Path) -> Result<()> {
+    println!("bundle: {}", tarball.display());
+    for dir in ["handlers", "bin"] {
+        for entry in std::fs::read_dir(stage.join(dir))? {
+            let entry = entry?;
+            println!(
+                "  {dir}/{:<20} {:>9} bytes",
+                entry.file_name().to_string_lossy(),
+                entry.metadata()?.len()
+            );
+        }
+    }
+    let size = std::fs::metadata(tarball)?.len();
+    println!("  tarball               {size:>9} bytes");
+    let _ = sh;
+    Ok(())
+}

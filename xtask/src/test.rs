@@ -1,0 +1,27 @@
+//! `cargo xtask test`: the whole gate, as CI runs it.
+//!
+//! Formatting, clippy with warnings denied, the test bed the end-to-end tests need, every
+//! binary, then every test of the workspace. A missing tool fails here with the command that
+//! installs it, never silently.
+
+use anyhow::Result;
+use xshell::{Shell, cmd};
+
+use crate::flags::Flags;
+use crate::workspace;
+
+pub fn run(args: &[String]) -> Result<()> {
+    let _flags = Flags::parse(args, &[], &[])?;
+    let sh = Shell::new()?;
+    sh.change_dir(workspace::root());
+    cmd!(sh, "cargo fmt --all -- --check").run()?;
+    cmd!(
+        sh,
+        "cargo clippy --workspace --all-targets --locked -- -D warnings"
+    )
+    .run()?;
+    // The end-to-end tests run the real executables, as DCImanager does: build them first.
+    cmd!(sh, "cargo build --workspace --bins --locked").run()?;
+    cmd!(sh, "cargo test --workspace --locked").run()?;
+    Ok(())
+}
