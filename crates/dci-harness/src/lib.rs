@@ -1,0 +1,1 @@
+//! Runs DCImanager handlers as DCImanager does (placeholder).

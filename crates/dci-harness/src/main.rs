@@ -1,0 +1,3 @@
+//! The dci-harness CLI (placeholder).
+
+fn main() {}
