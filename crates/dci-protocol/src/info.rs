@@ -131,11 +131,14 @@ impl Info {
         w.open("doc");
         w.value("type", self.device_type);
         w.text("name", &self.name);
-        w.open("requirements");
-        for r in self.requirements.iter() {
-            w.empty(r.as_str());
+        // The seed's IPMI handler leaves `<requirements>` out when there are none; so do we.
+        if !self.requirements.is_empty() {
+            w.open("requirements");
+            for r in self.requirements.iter() {
+                w.empty(r.as_str());
+            }
+            w.close();
         }
-        w.close();
         w.open("supported_funcs");
         for f in self.funcs.iter() {
             w.empty(f.as_str());

@@ -35,7 +35,7 @@ pub use request::{
 pub use response::{Document, EqParam, EqValue, PortState, Response};
 pub use runtime::{
     Context, EnvError, Handler, Limits, MAX_REQUEST_BYTES, block_on, dispatch, env, handle,
-    read_request, run,
+    handle_with, read_request, run,
 };
 pub use values::{
     AuthLevel, AuthProtocol, Duplex, Endpoint, Host, MacAddr, MappedVlan, PortStatus, PrivProtocol,

@@ -308,6 +308,15 @@ pub fn run<H: Handler>(handler: H) -> ExitCode {
 /// handler in-process exactly as [`run`] does, minus stdin and stdout.
 pub fn handle<H: Handler>(handler: &H, input: &str) -> Result<Response, Error> {
     let limits = Limits::from_env().map_err(|e| Error::Request(env_field_error(e)))?;
+    handle_with(handler, input, limits)
+}
+
+/// [`handle`] with explicit limits instead of the environment's.
+pub fn handle_with<H: Handler>(
+    handler: &H,
+    input: &str,
+    limits: Limits,
+) -> Result<Response, Error> {
     let request = Request::parse(input)?;
     for path in &request.ignored {
         tracing::warn!(element = %path, "ignoring an element the protocol does not define");

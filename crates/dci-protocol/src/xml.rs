@@ -112,7 +112,14 @@ pub(crate) fn parse_doc<'a>(text: &'a str) -> Result<roxmltree::Document<'a>, Fi
         return Err(FieldError::new(
             "request",
             FieldErrorKind::WrongRoot {
-                got: crate::values::shown(root.tag_name().name()),
+                got: match root.tag_name().namespace() {
+                    Some(ns) => format!(
+                        "{{{}}}{}",
+                        crate::values::shown(ns),
+                        crate::values::shown(root.tag_name().name())
+                    ),
+                    None => crate::values::shown(root.tag_name().name()),
+                },
             },
         ));
     }
