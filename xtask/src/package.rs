@@ -26,7 +26,13 @@ const INSTALL_SH: &str = include_str!("install.sh");
 pub fn run(args: &[String]) -> Result<()> {
     let _flags = Flags::parse(args, &[], &[])?;
     let sh = Shell::new()?;
-    let stage = stage(&sh)?;
+    build(&sh)?;
+    Ok(())
+}
+
+/// Stages and packs the bundle; returns the stage directory.
+pub fn build(sh: &Shell) -> Result<PathBuf> {
+    let stage = stage(sh)?;
     let root = workspace::root();
     let name = stage
         .file_name()
@@ -38,8 +44,72 @@ pub fn run(args: &[String]) -> Result<()> {
     let tarball = dist.join(format!("{name}.tar.gz"));
     let parent = stage.parent().context("stage has a parent")?;
     cmd!(sh, "tar -czf {tarball} -C {parent} {name}").run()?;
-    report(&sh, &stage, &tarball)?;
+    report(&stage, &tarball)?;
+    Ok(stage)
+}
+
+/// Checks a staged bundle as an operator would use it: `install.sh` installs every handler into
+/// an empty directory and each answers `-info`; an unknown name and a damaged file are refused.
+pub fn smoke_test(sh: &Shell, stage: &Path) -> Result<()> {
+    let scratch = workspace::root().join("target/install-smoke");
+    if scratch.exists() {
+        sh.remove_path(&scratch)?;
+    }
+    let dest = scratch.join("var/dcihandlers");
+    let script = stage.join("install.sh");
+    cmd!(sh, "sh {script} {dest}").run()?;
+    for h in workspace::handlers()? {
+        let exe = dest.join(&h);
+        let info = cmd!(sh, "{exe} -info").read()?;
+        anyhow::ensure!(
+            info.contains("<type>") && info.contains("<supported_funcs>"),
+            "installed {h} answered -info with: {info}"
+        );
+    }
+    let unknown = cmd!(sh, "sh {script} {dest} no-such-handler")
+        .quiet()
+        .ignore_stderr()
+        .run();
+    anyhow::ensure!(
+        unknown.is_err(),
+        "install.sh accepted an unknown handler name"
+    );
+    // A damaged copy of the bundle must be refused before anything is installed.
+    let damaged = scratch.join("damaged");
+    copy_tree(stage, &damaged)?;
+    let first = workspace::handlers()?
+        .into_iter()
+        .next()
+        .context("at least one handler")?;
+    let victim = damaged.join("handlers").join(&first);
+    let mut bytes = std::fs::read(&victim)?;
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0xff;
+    std::fs::write(&victim, bytes)?;
+    let script = damaged.join("install.sh");
+    let dest2 = scratch.join("other");
+    let out = cmd!(sh, "sh {script} {dest2}")
+        .quiet()
+        .ignore_stdout()
+        .ignore_status()
+        .output()?;
+    anyhow::ensure!(
+        !out.status.success()
+            && String::from_utf8_lossy(&out.stderr).contains("SHA256SUMS does not match"),
+        "install.sh installed from a damaged bundle: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    anyhow::ensure!(
+        !dest2.join(&first).exists(),
+        "a damaged handler was installed"
+    );
+    report_line("install.sh smoke test passed");
     Ok(())
+}
+
+#[allow(clippy::print_stdout)]
+fn report_line(s: &str) {
+    println!("{s}");
 }
 
 /// Builds every handler and the harness for musl, and lays out the bundle directory.
@@ -109,7 +179,7 @@ fn copy_tree(from: &Path, to: &Path) -> Result<()> {
 }
 
 #[allow(clippy::print_stdout)]
-fn report(sh: &Shell, stage: &Path, tarball: &Path) -> Result<()> {
+fn report(stage: &Path, tarball: &Path) -> Result<()> {
     println!("bundle: {}", tarball.display());
     for dir in ["handlers", "bin"] {
         for entry in std::fs::read_dir(stage.join(dir))? {
@@ -123,6 +193,5 @@ fn report(sh: &Shell, stage: &Path, tarball: &Path) -> Result<()> {
     }
     let size = std::fs::metadata(tarball)?.len();
     println!("  tarball               {size:>9} bytes");
-    let _ = sh;
     Ok(())
 }

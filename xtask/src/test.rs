@@ -1,13 +1,15 @@
 //! `cargo xtask test`: the whole gate, as CI runs it.
 //!
 //! Formatting, clippy with warnings denied, the test bed the end-to-end tests need, every
-//! binary, then every test of the workspace. A missing tool fails here with the command that
+//! binary, every test of the workspace, then the release bundle with a smoke test of its
+//! `install.sh`. A missing tool fails here with the command that
 //! installs it, never silently.
 
 use anyhow::Result;
 use xshell::{Shell, cmd};
 
 use crate::flags::Flags;
+use crate::package;
 use crate::workspace;
 
 pub fn run(args: &[String]) -> Result<()> {
@@ -23,5 +25,8 @@ pub fn run(args: &[String]) -> Result<()> {
     // The end-to-end tests run the real executables, as DCImanager does: build them first.
     cmd!(sh, "cargo build --workspace --bins --locked").run()?;
     cmd!(sh, "cargo test --workspace --locked").run()?;
+    // The bundle an operator installs, built and installed the way the README says.
+    let stage = package::build(&sh)?;
+    package::smoke_test(&sh, &stage)?;
     Ok(())
 }
