@@ -2,6 +2,7 @@
 //!
 //! Every external step goes through `xshell::cmd!` (arguments, never a shell string).
 
+mod bench;
 mod flags;
 mod install;
 mod package;
@@ -20,6 +21,8 @@ tasks:
                               dist/dcihandlers-VERSION-x86_64-linux-musl.tar.gz
   install --dest DIR [NAMES]  build release handlers and install all (or NAMES) into DIR,
                               checking each with -info
+  bench ups [--runs N]        whole-process wall time, CPU and peak RSS of handlers against
+                              the seed's Python handlers (../shared/peers)
 ";
 
 #[allow(clippy::print_stderr)]
@@ -29,6 +32,8 @@ fn main() -> ExitCode {
         Some("test") => test::run(&args[1..]),
         Some("package") => package::run(&args[1..]),
         Some("install") => install::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
+        Some("bench-child") => bench::child(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             eprint!("{USAGE}");
             return if args.is_empty() {
