@@ -1,6 +1,7 @@
 //! End-to-end tests: real executables, run as DCImanager runs them (one process per call,
 //! request on stdin, one document on stdout).
 
+mod harness;
 mod malformed;
 mod runtime;
 mod ups_sim;

@@ -120,6 +120,13 @@ pub enum FieldErrorKind {
     /// An element that may appear once appears more often.
     #[error("given more than once")]
     Repeated,
+    /// An element the protocol does not define where only defined ones are allowed (handler
+    /// answers; requests ignore unknown elements instead).
+    #[error("unknown element <{name}>")]
+    UnknownElement {
+        /// The element's name (shortened).
+        name: String,
+    },
     /// An element that must hold text holds elements.
     #[error("must hold text, not elements")]
     NotText,

@@ -67,6 +67,27 @@ wire_enum! {
     }
 }
 
+impl DeviceType {
+    /// Whether DCImanager calls `func` on this type of device (the guide's "Matching inputs and
+    /// outputs"): switches have every function (`port_reset` is "mainly for power ports", so a
+    /// switch may offer it, e.g. for PoE); PDUs status, statistics and the power functions; IPMI
+    /// status and the power functions; UPSes status only.
+    pub const fn allows(self, func: Func) -> bool {
+        match self {
+            DeviceType::Switch => true,
+            DeviceType::Pdu => matches!(
+                func,
+                Func::Status | Func::Statistics | Func::PortOn | Func::PortOff | Func::PortReset
+            ),
+            DeviceType::Ipmi => matches!(
+                func,
+                Func::Status | Func::PortOn | Func::PortOff | Func::PortReset
+            ),
+            DeviceType::Ups => matches!(func, Func::Status),
+        }
+    }
+}
+
 impl Func {
     /// Whether the function acts on one port (and so needs `port/identity`).
     pub const fn needs_port(self) -> bool {
@@ -150,7 +171,7 @@ impl Info {
     /// Parses and checks an `-info` document: a known type, a non-empty name, known
     /// requirements and functions, `status` among them, nothing declared twice.
     pub fn parse(text: &str) -> Result<Info, FieldError> {
-        let doc = xml::parse_doc(text)?;
+        let doc = xml::parse_doc(text, "document")?;
         let root = doc.root_element();
         let device_type = xml::child_value::<DeviceType>(root, "type", "type")?
             .ok_or(FieldError::new("type", FieldErrorKind::Missing))?;
@@ -167,6 +188,14 @@ impl Info {
             Some(node) => flags::<Func>(node, "supported_funcs")?,
             None => return Err(FieldError::new("supported_funcs", FieldErrorKind::Missing)),
         };
+        if let Some(f) = funcs.iter().find(|f| !device_type.allows(**f)) {
+            return Err(FieldError::new(
+                "supported_funcs",
+                FieldErrorKind::Invalid(ValueError::Malformed {
+                    problem: format!("'{f}' is not a function of a {device_type} device"),
+                }),
+            ));
+        }
         if !funcs.contains(&Func::Status) {
             return Err(FieldError::new(
                 "supported_funcs/status",
@@ -205,3 +234,6 @@ where
 pub(crate) fn join<T: std::fmt::Display>(items: impl Iterator<Item = T>) -> String {
     items.map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
 }
+
+#[cfg(test)]
+mod tests;

@@ -295,7 +295,7 @@ impl Request {
     /// Parses a request document. Every value is checked for its syntax here; what a function
     /// or a handler requires is checked by [`Request::validate`].
     pub fn parse(text: &str) -> Result<Request, FieldError> {
-        let doc = xml::parse_doc(text)?;
+        let doc = xml::parse_doc(text, "request")?;
         let root = doc.root_element();
         let mut ignored = Vec::new();
         for child in xml::elements(root) {
@@ -442,6 +442,20 @@ impl Request {
                 )
             }
         })
+    }
+
+    /// A copy with every secret replaced by `***`, for showing a request to a person.
+    pub fn redacted(&self) -> Request {
+        let hide = |s: &Option<Secret>| s.as_ref().map(|_| Secret::new("***"));
+        let mut shown = self.clone();
+        let d = &mut shown.device;
+        d.snmp_community = hide(&d.snmp_community);
+        d.snmp_auth_phrase = hide(&d.snmp_auth_phrase);
+        d.snmp_priv_phrase = hide(&d.snmp_priv_phrase);
+        d.telnet_pass = hide(&d.telnet_pass);
+        d.ssh_pass = hide(&d.ssh_pass);
+        d.pass = hide(&d.pass);
+        shown
     }
 
     /// The request document, as DCImanager would write it (secrets included: it goes to the

@@ -210,7 +210,7 @@ impl Document {
     /// in the document makes it an error document, as DCImanager reads it ("all other content
     /// will be ignored").
     pub fn parse(text: &str) -> Result<Document, FieldError> {
-        let doc = xml::parse_doc(text)?;
+        let doc = xml::parse_doc(text, "document")?;
         let root = doc.root_element();
         if let Some(err) = xml::only_child(root, "error", "error")? {
             let error_type = xml::child_text(err, "type", "error/type")?
@@ -245,12 +245,7 @@ impl Document {
 }
 
 fn unknown(parent: &'static str, name: &str) -> FieldError {
-    FieldError::new(
-        parent,
-        FieldErrorKind::Invalid(ValueError::Malformed {
-            problem: format!("unknown element <{}>", shown(name)),
-        }),
-    )
+    FieldError::new(parent, FieldErrorKind::UnknownElement { name: shown(name) })
 }
 
 fn parse_port(node: roxmltree::Node<'_, '_>) -> Result<PortState, FieldError> {

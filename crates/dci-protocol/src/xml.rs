@@ -93,7 +93,12 @@ pub(crate) const NODES_LIMIT: u32 = 1_000_000;
 
 /// Parses a whole document and checks that its root is `<doc>`. DTDs (and so entity
 /// declarations) are refused by roxmltree's defaults, which we keep.
-pub(crate) fn parse_doc<'a>(text: &'a str) -> Result<roxmltree::Document<'a>, FieldError> {
+/// `field` names the document in errors: `request` for what DCImanager sends, `document` for
+/// what a handler answers.
+pub(crate) fn parse_doc<'a>(
+    text: &'a str,
+    field: &'static str,
+) -> Result<roxmltree::Document<'a>, FieldError> {
     let opt = roxmltree::ParsingOptions {
         allow_dtd: false,
         nodes_limit: NODES_LIMIT,
@@ -101,7 +106,7 @@ pub(crate) fn parse_doc<'a>(text: &'a str) -> Result<roxmltree::Document<'a>, Fi
     };
     let doc = roxmltree::Document::parse_with_options(text, opt).map_err(|e| {
         FieldError::new(
-            "request",
+            field,
             FieldErrorKind::NotXml {
                 reason: e.to_string(),
             },
@@ -110,7 +115,7 @@ pub(crate) fn parse_doc<'a>(text: &'a str) -> Result<roxmltree::Document<'a>, Fi
     let root = doc.root_element();
     if root.tag_name().name() != "doc" || root.tag_name().namespace().is_some() {
         return Err(FieldError::new(
-            "request",
+            field,
             FieldErrorKind::WrongRoot {
                 got: match root.tag_name().namespace() {
                     Some(ns) => format!(

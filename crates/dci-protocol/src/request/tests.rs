@@ -511,3 +511,25 @@ fn requests_write_back_what_they_read() {
         assert_eq!(again, r, "{}", r.to_xml());
     }
 }
+
+#[test]
+fn redacted_requests_hide_every_secret() {
+    let text = doc(
+        "status",
+        "<ip>h</ip><snmp_ver>v3</snmp_ver><snmp_community>c0mm</snmp_community><snmp_user>u</snmp_user><snmp_auth_phrase>authphrase</snmp_auth_phrase><snmp_priv_phrase>privphrase</snmp_priv_phrase><telnet_pass>tpass</telnet_pass><ssh_pass>spass</ssh_pass><pass>ipass</pass>",
+        "",
+    );
+    let shown = Request::parse(&text).unwrap().redacted().to_xml();
+    for secret in [
+        "c0mm",
+        "authphrase",
+        "privphrase",
+        "tpass",
+        "spass",
+        "ipass",
+    ] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
+    assert_eq!(shown.matches("***").count(), 6, "{shown}");
+    assert!(shown.contains("<snmp_user>u</snmp_user>"));
+}
