@@ -1,0 +1,534 @@
+//! A session with one agent, built from a validated request's device params.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use async_snmp::{Auth, ClientBuilder, ErrorStatus, Retry, UdpHandle, UdpTransport, UsmConfig};
+use dci_protocol::{
+    AuthProtocol, Device, Host, Limits, PrivProtocol, SnmpAuth, SnmpVersion, UsmSecurity,
+};
+
+use crate::counting::{Counters, Counting, Stats};
+use crate::error::SnmpError;
+use crate::value::{Exception, Oid, Value, from_wire};
+
+/// SNMP's UDP port.
+pub const DEFAULT_PORT: u16 = 161;
+
+/// Variables read by [`Session::open`] besides the runtime's limits.
+pub mod env {
+    /// GETBULK max-repetitions (net-snmp's `-Cr`). Default: as many rows as fit 256 values
+    /// for the columns walked together, at least 10.
+    pub const MAX_REPETITIONS: &str = "DCIH_SNMP_MAX_REPETITIONS";
+}
+
+/// Values one GETBULK asks for when max-repetitions is automatic. Agents answer with fewer
+/// when their message size or their own cap (snmpsim: 64) says so; asking for more than they
+/// send costs nothing, asking for fewer costs a round trip.
+pub(crate) const BULK_VALUES: u32 = 256;
+
+/// The client type, counted.
+type SnmpClient = async_snmp::Client<Counting<UdpHandle>>;
+
+/// One agent, one credential, one deadline. Every call is bounded by the per-request timeout
+/// and retries of [`Limits`] and by the overall deadline given at [`Session::open`].
+pub struct Session {
+    pub(crate) client: SnmpClient,
+    // Owns the socket and its receive task; the client's handle is only a view of it.
+    _transport: UdpTransport,
+    pub(crate) target: String,
+    pub(crate) version: SnmpVersion,
+    counters: Arc<Counters>,
+    deadline: Instant,
+    limits: Limits,
+    pub(crate) max_repetitions: Option<u32>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("target", &self.target)
+            .field("version", &self.version)
+            .field("stats", &self.stats())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    /// Opens a session to `device` (which must carry SNMP credentials) with the runtime's
+    /// limits; every exchange must end before `deadline`.
+    pub async fn open(
+        device: &Device,
+        limits: &Limits,
+        deadline: Instant,
+    ) -> Result<Session, SnmpError> {
+        let auth = device.snmp.as_ref().ok_or_else(|| SnmpError::Config {
+            reason: "the request carries no SNMP credentials".into(),
+        })?;
+        let port = device.endpoint.port_or(DEFAULT_PORT);
+        let addr = resolve(&device.endpoint.host, port, deadline).await?;
+        let target = device.endpoint.socket_string(DEFAULT_PORT);
+        let bind = match addr.ip() {
+            IpAddr::V4(_) => "0.0.0.0:0",
+            IpAddr::V6(_) => "[::]:0",
+        };
+        // async-snmp advertises 1472 bytes as SNMPv3 msgMaxSize by default; net-snmp then answers
+        // a GETBULK whose encrypted answer would not fit with genErr instead of fewer rows. We
+        // advertise the full UDP payload, as net-snmp's own tools do: fewer round trips too.
+        let transport = UdpTransport::builder()
+            .bind(bind)
+            .receive_capacity(async_snmp::MAX_UDP_PAYLOAD)
+            .build()
+            .await
+            .map_err(|e| SnmpError::Network {
+                target: target.clone(),
+                reason: format!("cannot open a UDP socket: {}", e.kind()),
+            })?;
+        let handle = transport.handle(addr).map_err(|e| SnmpError::Network {
+            target: target.clone(),
+            reason: e.kind().to_string(),
+        })?;
+        let counters = Arc::new(Counters::default());
+        let retry =
+            Retry::fixed(limits.retries, Duration::ZERO).map_err(|_| SnmpError::Config {
+                reason: format!(
+                    "{} retries are more than the SNMP client allows",
+                    limits.retries
+                ),
+            })?;
+        let client = ClientBuilder::new(wire_auth(auth)?)
+            .request_timeout(limits.timeout)
+            .retry(retry)
+            // One multi-varbind GETNEXT per row on v1: never split a row over requests.
+            .max_oids_per_request(128)
+            .build_with_transport(Counting {
+                inner: handle,
+                counters: Arc::clone(&counters),
+            })
+            .map_err(|e| SnmpError::Config {
+                reason: e.kind().to_string(),
+            })?;
+        let max_repetitions = match std::env::var(env::MAX_REPETITIONS) {
+            Ok(v) => Some(
+                v.trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| (1..=1000).contains(n))
+                    .ok_or_else(|| SnmpError::Config {
+                        reason: format!(
+                            "environment variable {}: expected a number from 1 to 1000, got '{v}'",
+                            env::MAX_REPETITIONS
+                        ),
+                    })?,
+            ),
+            Err(_) => None,
+        };
+        tracing::debug!(snmp.target = %target, version = %auth.version(), "snmp session open");
+        Ok(Session {
+            client,
+            _transport: transport,
+            target,
+            version: auth.version(),
+            counters,
+            deadline,
+            limits: *limits,
+            max_repetitions,
+        })
+    }
+
+    /// `host:port` of the agent.
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
+    /// The SNMP version in use.
+    pub fn version(&self) -> SnmpVersion {
+        self.version
+    }
+
+    /// What the session has cost so far.
+    pub fn stats(&self) -> Stats {
+        self.counters.snapshot()
+    }
+
+    /// The overall deadline.
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
+    /// Runs one exchange under the overall deadline.
+    pub(crate) async fn bounded<T>(
+        &self,
+        fut: impl Future<Output = async_snmp::Result<T>>,
+    ) -> Result<T, Failure> {
+        let answers_before = self.counters.snapshot().responses;
+        match tokio::time::timeout_at(self.deadline.into(), fut).await {
+            Ok(Ok(v)) => Ok(v),
+            // Datagrams came back but none was accepted: on v3 that is a wrong key or protocol
+            // (the agent's report of it is unauthenticated, so the client rightly ignores it).
+            Ok(Err(e))
+                if matches!(*e, async_snmp::Error::Timeout { .. })
+                    && self.version == SnmpVersion::V3
+                    && self.counters.snapshot().responses > answers_before =>
+            {
+                Err(Failure::Rejected)
+            }
+            Ok(Err(e)) => Err(Failure::Client(e)),
+            Err(_) => Err(Failure::Deadline),
+        }
+    }
+
+    /// Turns a failed exchange into our error, with the facts and none of the secrets.
+    pub(crate) fn error(&self, f: &Failure, oids: &[Oid]) -> SnmpError {
+        match f {
+            Failure::Deadline => SnmpError::Deadline {
+                target: self.target.clone(),
+                deadline: self.limits.deadline,
+            },
+            Failure::Rejected => SnmpError::Auth {
+                target: self.target.clone(),
+                reason: "it answered, but no answer passed authentication and decryption (wrong authentication or privacy passphrase, or protocol?)".into(),
+            },
+            Failure::Client(e) => self.client_error(e, oids),
+        }
+    }
+
+    fn client_error(&self, e: &async_snmp::Error, oids: &[Oid]) -> SnmpError {
+        use async_snmp::Error as E;
+        let target = self.target.clone();
+        match e {
+            E::SharedOperation { source } => self.client_error(source, oids),
+            E::Exchange { source, .. } => self.client_error(source, oids),
+            E::Timeout { retries, .. } => SnmpError::NoAnswer {
+                target,
+                tries: retries + 1,
+                timeout: self.limits.timeout,
+                credential: if self.version == SnmpVersion::V3 {
+                    "SNMPv3 user and keys"
+                } else {
+                    "community"
+                },
+            },
+            E::Network { source, .. } => SnmpError::Network {
+                target,
+                reason: source.to_string(),
+            },
+            E::Auth { .. } => SnmpError::Auth {
+                target,
+                reason: "the answer failed authentication (wrong authentication key?)".into(),
+            },
+            E::Report { status, .. } => SnmpError::Auth {
+                target,
+                reason: format!(
+                    "the agent reported {status} (unknown user, wrong key, or a security level the user does not have)"
+                ),
+            },
+            E::Snmp {
+                status, index, oid, ..
+            } => SnmpError::Status {
+                target,
+                status: status.to_string(),
+                oid: oid.as_ref().map(|o| Oid(o.arcs().to_vec())).or_else(|| {
+                    index
+                        .checked_sub(1)
+                        .and_then(|i| oids.get(i as usize).cloned())
+                }),
+            },
+            other => SnmpError::Malformed {
+                target,
+                reason: other.kind().to_string(),
+            },
+        }
+    }
+
+    /// GET of several objects in one request; each must exist.
+    pub async fn get(&self, oids: &[&[u32]]) -> Result<Vec<Value>, SnmpError> {
+        let found = self.get_optional(oids).await?;
+        found
+            .into_iter()
+            .zip(oids)
+            .map(|(v, oid)| {
+                v.map_err(|exception| SnmpError::NoSuch {
+                    target: self.target.clone(),
+                    oid: Oid::from(*oid),
+                    exception,
+                })
+            })
+            .collect()
+    }
+
+    /// GET of several objects in one request; an object the agent does not have is `Err` with
+    /// the exception's name, so a handler can probe for optional MIBs.
+    pub async fn get_optional(
+        &self,
+        oids: &[&[u32]],
+    ) -> Result<Vec<Result<Value, &'static str>>, SnmpError> {
+        let wire: Vec<async_snmp::Oid> = oids
+            .iter()
+            .map(|o| async_snmp::Oid::from_slice(o))
+            .collect();
+        let ours: Vec<Oid> = oids.iter().map(|o| Oid::from(*o)).collect();
+        let resp = match self.bounded(self.client.get_many(&wire)).await {
+            Ok(r) => r,
+            // SNMPv1 reports a missing object as an error-status, not an exception.
+            Err(e) if self.version == SnmpVersion::V1 && e.is_no_such_name() && oids.len() == 1 => {
+                return Ok(vec![Err("noSuchName")]);
+            }
+            Err(e) => return Err(self.error(&e, &ours)),
+        };
+        if resp.varbinds.len() != oids.len() {
+            return Err(SnmpError::Malformed {
+                target: self.target.clone(),
+                reason: format!(
+                    "{} values in answer to a GET of {}",
+                    resp.varbinds.len(),
+                    oids.len()
+                ),
+            });
+        }
+        resp.varbinds
+            .iter()
+            .zip(&ours)
+            .map(|(vb, oid)| {
+                if vb.oid.arcs() != oid.arcs() {
+                    return Err(SnmpError::Malformed {
+                        target: self.target.clone(),
+                        reason: format!("asked for {oid}, got {}", Oid(vb.oid.arcs().to_vec())),
+                    });
+                }
+                Ok(match from_wire(&vb.value) {
+                    Ok(v) => Ok(v),
+                    Err(Some(x)) => Err(x.name()),
+                    Err(None) => Err("a value of an unknown type"),
+                })
+            })
+            .collect()
+    }
+
+    /// SET of one object. An agent that answers with an exception instead of the value (as
+    /// snmpsim does for read-only objects) has not accepted it.
+    pub async fn set(&self, oid: &[u32], value: &Value) -> Result<(), SnmpError> {
+        let ours = Oid::from(oid);
+        let resp = self
+            .bounded(
+                self.client
+                    .set(&async_snmp::Oid::from_slice(oid), value.to_wire()),
+            )
+            .await
+            .map_err(|e| self.error(&e, std::slice::from_ref(&ours)))?;
+        if let Some(vb) = resp.varbinds.first()
+            && let Err(Some(x)) = from_wire(&vb.value)
+        {
+            return Err(SnmpError::NoSuch {
+                target: self.target.clone(),
+                oid: ours,
+                exception: x.name(),
+            });
+        }
+        Ok(())
+    }
+
+    /// SET, then read the object back until `done` accepts what the device reports or
+    /// `within` passes (never beyond the overall deadline). Returns the value read. The first
+    /// read follows the SET at once; later ones come every `every`.
+    pub async fn set_and_confirm(
+        &self,
+        oid: &[u32],
+        value: &Value,
+        within: Duration,
+        every: Duration,
+        done: impl Fn(&Value) -> bool,
+    ) -> Result<Value, SnmpError> {
+        self.set(oid, value).await?;
+        self.confirm(oid, value.to_string(), within, every, done)
+            .await
+    }
+
+    /// Reads `oid` until `done` accepts it or `within` passes; `wanted` describes the goal in
+    /// the error text.
+    pub async fn confirm(
+        &self,
+        oid: &[u32],
+        wanted: String,
+        within: Duration,
+        every: Duration,
+        done: impl Fn(&Value) -> bool,
+    ) -> Result<Value, SnmpError> {
+        let started = Instant::now();
+        let until = (started + within).min(self.deadline);
+        loop {
+            let v = self.get(&[oid]).await?.remove(0);
+            if done(&v) {
+                tracing::debug!(snmp.target = %self.target, oid = %Oid::from(oid), value = %v, waited_ms = started.elapsed().as_millis() as u64, "confirmed");
+                return Ok(v);
+            }
+            let now = Instant::now();
+            if now + every > until {
+                return Err(SnmpError::NotConfirmed {
+                    target: self.target.clone(),
+                    oid: Oid::from(oid),
+                    wanted,
+                    last: v.to_string(),
+                    waited: started.elapsed(),
+                });
+            }
+            tokio::time::sleep(every).await;
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let s = self.stats();
+        tracing::debug!(
+            snmp.target = %self.target,
+            requests = s.requests,
+            bytes_sent = s.bytes_sent,
+            responses = s.responses,
+            bytes_received = s.bytes_received,
+            "snmp session cost"
+        );
+    }
+}
+
+/// How an exchange failed: the client said so, or the overall deadline passed.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    Client(Box<async_snmp::Error>),
+    /// Answers came, none was accepted.
+    Rejected,
+    Deadline,
+}
+
+impl Failure {
+    /// The client's error, looking through its wrappers.
+    fn client(&self) -> Option<&async_snmp::Error> {
+        fn inner(e: &async_snmp::Error) -> &async_snmp::Error {
+            match e {
+                async_snmp::Error::SharedOperation { source } => inner(source),
+                async_snmp::Error::Exchange { source, .. } => inner(source),
+                other => other,
+            }
+        }
+        match self {
+            Failure::Client(e) => Some(inner(e)),
+            Failure::Rejected | Failure::Deadline => None,
+        }
+    }
+
+    fn status(&self) -> Option<(ErrorStatus, u32)> {
+        match self.client() {
+            Some(async_snmp::Error::Snmp { status, index, .. }) => Some((*status, *index)),
+            _ => None,
+        }
+    }
+
+    /// SNMPv1's "no such name" error-status: the end of the MIB for GETNEXT, a missing object
+    /// for GET.
+    pub(crate) fn is_no_such_name(&self) -> bool {
+        matches!(self.status(), Some((ErrorStatus::NoSuchName, _)))
+    }
+
+    /// tooBig, or genErr, which some agents (net-snmp on v3) send instead when a GETBULK
+    /// answer would not fit.
+    pub(crate) fn is_too_big(&self) -> bool {
+        matches!(
+            self.status(),
+            Some((ErrorStatus::TooBig | ErrorStatus::GenErr, _))
+        )
+    }
+
+    /// The 1-based varbind index an error-status names.
+    pub(crate) fn error_index(&self) -> Option<u32> {
+        self.status().map(|(_, i)| i)
+    }
+}
+
+async fn resolve(host: &Host, port: u16, deadline: Instant) -> Result<SocketAddr, SnmpError> {
+    match host {
+        Host::Ip(ip) => Ok(SocketAddr::new(*ip, port)),
+        Host::Name(name) => {
+            let lookup = tokio::net::lookup_host((name.as_str(), port));
+            let found = tokio::time::timeout_at(deadline.into(), lookup)
+                .await
+                .map_err(|_| SnmpError::Resolve {
+                    host: name.clone(),
+                    reason: "no answer before the deadline".into(),
+                })?
+                .map_err(|e| SnmpError::Resolve {
+                    host: name.clone(),
+                    reason: e.to_string(),
+                })?;
+            found.into_iter().next().ok_or_else(|| SnmpError::Resolve {
+                host: name.clone(),
+                reason: "no addresses".into(),
+            })
+        }
+    }
+}
+
+fn wire_auth(auth: &SnmpAuth) -> Result<Auth, SnmpError> {
+    let refused = |what: &str| SnmpError::Config {
+        reason: format!("the SNMPv3 {what} cannot be used"),
+    };
+    Ok(match auth {
+        SnmpAuth::V1 { community } => Auth::v1(community.expose()),
+        SnmpAuth::V2c { community } => Auth::v2c(community.expose()),
+        SnmpAuth::V3(usm) => {
+            let base = UsmConfig::new(usm.user.clone().into_bytes());
+            let cfg = match &usm.security {
+                UsmSecurity::NoAuth => base,
+                UsmSecurity::AuthNoPriv {
+                    auth_protocol,
+                    auth,
+                } => base
+                    .auth(wire_auth_protocol(*auth_protocol), auth.expose())
+                    .map_err(|_| refused("authentication passphrase"))?,
+                UsmSecurity::AuthPriv {
+                    auth_protocol,
+                    auth,
+                    priv_protocol,
+                    privacy,
+                } => base
+                    .auth_priv(
+                        wire_auth_protocol(*auth_protocol),
+                        auth.expose(),
+                        wire_priv_protocol(*priv_protocol),
+                        privacy.expose(),
+                    )
+                    .map_err(|_| refused("authentication or privacy passphrase"))?,
+            };
+            Auth::from(cfg)
+        }
+    })
+}
+
+fn wire_auth_protocol(p: AuthProtocol) -> async_snmp::AuthProtocol {
+    use async_snmp::AuthProtocol as A;
+    match p {
+        AuthProtocol::Md5 => A::Md5,
+        AuthProtocol::Sha1 => A::Sha1,
+        AuthProtocol::Sha224 => A::Sha224,
+        AuthProtocol::Sha256 => A::Sha256,
+        AuthProtocol::Sha384 => A::Sha384,
+        AuthProtocol::Sha512 => A::Sha512,
+    }
+}
+
+/// AES-192/256 use the Blumenthal key extension, as net-snmp's `AES192`/`AES256` do.
+fn wire_priv_protocol(p: PrivProtocol) -> async_snmp::PrivProtocol {
+    use async_snmp::PrivProtocol as P;
+    match p {
+        PrivProtocol::Des => P::Des,
+        PrivProtocol::Aes128 => P::Aes128,
+        PrivProtocol::Aes192 => P::Aes192Blumenthal,
+        PrivProtocol::Aes256 => P::Aes256Blumenthal,
+    }
+}
+
+impl From<Exception> for &'static str {
+    fn from(x: Exception) -> &'static str {
+        x.name()
+    }
+}

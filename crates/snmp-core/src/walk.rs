@@ -1,0 +1,283 @@
+//! Walking several columns together, and joining them into rows.
+//!
+//! This is the hot path of every `status`: a 48-port switch is a few hundred values, and the
+//! cost is the number of round trips. All columns travel in each request: on v2c/v3 one GETBULK
+//! with a varbind per column that has not ended, on v1 (no GETBULK) one multi-varbind GETNEXT.
+//! Each column stops on its own when the agent returns an OID outside it or endOfMibView. An
+//! agent that returns an OID not after the previous one is refused (it would loop forever), and
+//! a `tooBig` halves max-repetitions.
+
+use std::collections::BTreeMap;
+
+use dci_protocol::SnmpVersion;
+
+use crate::error::SnmpError;
+use crate::session::{BULK_VALUES, Session};
+use crate::value::{Oid, Value, from_wire};
+
+/// No real table has more rows; a walk that gets here is an agent looping on us.
+pub const MAX_ROWS: usize = 100_000;
+
+/// One column as walked: (index, value) in the agent's order (increasing OIDs).
+pub type Column = Vec<(Vec<u32>, Value)>;
+
+struct Cursor<'a> {
+    base: &'a [u32],
+    last: Oid,
+    done: bool,
+    out: Column,
+}
+
+impl Session {
+    /// Walks `columns` together and returns each column's cells. Columns may belong to
+    /// different tables; each ends on its own.
+    pub async fn walk(&self, columns: &[&[u32]]) -> Result<Vec<Column>, SnmpError> {
+        let mut cursors: Vec<Cursor<'_>> = columns
+            .iter()
+            .map(|c| Cursor {
+                base: c,
+                last: Oid::from(*c),
+                done: false,
+                out: Vec::new(),
+            })
+            .collect();
+        let mut reps_cap = u32::MAX;
+        loop {
+            let active: Vec<usize> = (0..cursors.len()).filter(|i| !cursors[*i].done).collect();
+            if active.is_empty() {
+                break;
+            }
+            let oids: Vec<async_snmp::Oid> = active
+                .iter()
+                .map(|i| async_snmp::Oid::from_slice(cursors[*i].last.arcs()))
+                .collect();
+            let asked: Vec<Oid> = active.iter().map(|i| cursors[*i].last.clone()).collect();
+            let varbinds = if self.version == SnmpVersion::V1 {
+                match self.bounded(self.client.get_next_many(&oids)).await {
+                    Ok(r) => r.varbinds,
+                    // v1 ends a walk past the last object of the MIB with noSuchName on the
+                    // varbind concerned: that column is over; ask again for the others.
+                    Err(e) if e.is_no_such_name() => {
+                        let i = e
+                            .error_index()
+                            .and_then(|i| i.checked_sub(1))
+                            .and_then(|i| active.get(i as usize).copied())
+                            .ok_or_else(|| self.error(&e, &asked))?;
+                        cursors[i].done = true;
+                        continue;
+                    }
+                    Err(e) => return Err(self.error(&e, &asked)),
+                }
+            } else {
+                let reps = self.repetitions(active.len()).min(reps_cap);
+                match self.bounded(self.client.get_bulk(&oids, 0, reps)).await {
+                    Ok(v) => v,
+                    Err(e) if e.is_too_big() && reps > 1 => {
+                        reps_cap = reps / 2;
+                        tracing::debug!(snmp.target = %self.target, reps = reps_cap, "tooBig (or genErr): fewer repetitions");
+                        continue;
+                    }
+                    Err(e) => return Err(self.error(&e, &asked)),
+                }
+            };
+            if varbinds.is_empty() {
+                return Err(self.malformed("an empty answer to a walk request"));
+            }
+            if self.version == SnmpVersion::V1 && varbinds.len() != active.len() {
+                return Err(self.malformed(&format!(
+                    "{} values in answer to a GETNEXT of {}",
+                    varbinds.len(),
+                    active.len()
+                )));
+            }
+            // GETBULK answers row by row: the k-th value belongs to the (k mod n)-th column.
+            let n = active.len();
+            let mut ended = vec![false; n];
+            for (k, vb) in varbinds.iter().enumerate() {
+                let slot = k % n;
+                if ended[slot] {
+                    continue;
+                }
+                let cursor = &mut cursors[active[slot]];
+                let oid = Oid(vb.oid.arcs().to_vec());
+                let value = from_wire(&vb.value);
+                let Some(index) = oid.suffix(cursor.base) else {
+                    ended[slot] = true;
+                    cursor.done = true;
+                    continue;
+                };
+                let value = match value {
+                    Ok(v) => v,
+                    // endOfMibView, or an exception where a value belongs: the column is over.
+                    Err(_) => {
+                        ended[slot] = true;
+                        cursor.done = true;
+                        continue;
+                    }
+                };
+                if oid <= cursor.last {
+                    return Err(SnmpError::NonIncreasing {
+                        target: self.target.clone(),
+                        column: Oid::from(cursor.base),
+                        previous: cursor.last.clone(),
+                        oid,
+                    });
+                }
+                cursor.out.push((index.to_vec(), value));
+                if cursor.out.len() > MAX_ROWS {
+                    return Err(SnmpError::TooManyRows {
+                        target: self.target.clone(),
+                        column: Oid::from(cursor.base),
+                        limit: MAX_ROWS,
+                    });
+                }
+                cursor.last = oid;
+            }
+        }
+        Ok(cursors.into_iter().map(|c| c.out).collect())
+    }
+
+    /// Walks `columns` of one table (or of tables sharing an index, such as ifTable and
+    /// ifXTable) and joins them by index.
+    pub async fn table(&self, columns: &[&[u32]]) -> Result<Table, SnmpError> {
+        let walked = self.walk(columns).await?;
+        Ok(Table::join(self.target.clone(), columns, walked))
+    }
+
+    fn repetitions(&self, columns: usize) -> u32 {
+        self.max_repetitions
+            .unwrap_or_else(|| (BULK_VALUES / columns.max(1) as u32).max(10))
+    }
+
+    fn malformed(&self, reason: &str) -> SnmpError {
+        SnmpError::Malformed {
+            target: self.target.clone(),
+            reason: reason.to_owned(),
+        }
+    }
+}
+
+/// Columns joined by index: one row per index that any column has.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    target: String,
+    columns: Vec<Oid>,
+    rows: BTreeMap<Vec<u32>, Vec<Option<Value>>>,
+}
+
+impl Table {
+    /// Joins walked columns by index. Exposed for tests of handlers' value maps.
+    pub fn join(target: String, columns: &[&[u32]], walked: Vec<Column>) -> Table {
+        let mut rows: BTreeMap<Vec<u32>, Vec<Option<Value>>> = BTreeMap::new();
+        for (c, cells) in walked.into_iter().enumerate() {
+            for (index, value) in cells {
+                rows.entry(index)
+                    .or_insert_with(|| vec![None; columns.len()])[c] = Some(value);
+            }
+        }
+        Table {
+            target,
+            columns: columns.iter().map(|c| Oid::from(*c)).collect(),
+            rows,
+        }
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether no column had any row.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The rows in index order.
+    pub fn rows(&self) -> impl Iterator<Item = Row<'_>> {
+        self.rows.iter().map(|(index, cells)| Row {
+            index,
+            cells,
+            table: self,
+        })
+    }
+
+    /// The row at `index`.
+    pub fn row(&self, index: &[u32]) -> Option<Row<'_>> {
+        self.rows.get_key_value(index).map(|(index, cells)| Row {
+            index,
+            cells,
+            table: self,
+        })
+    }
+}
+
+/// One row of a [`Table`]. Cells are addressed by the position of their column in the list
+/// given to [`Session::table`]; typed accessors say which OID held the wrong type.
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'a> {
+    /// The row's index (the OID arcs after the column).
+    pub index: &'a [u32],
+    cells: &'a [Option<Value>],
+    table: &'a Table,
+}
+
+impl Row<'_> {
+    /// The raw value of column `col`, if the row has it.
+    pub fn value(&self, col: usize) -> Option<&Value> {
+        self.cells.get(col).and_then(Option::as_ref)
+    }
+
+    fn wrong(&self, col: usize, v: &Value, expected: &'static str) -> SnmpError {
+        SnmpError::WrongValue {
+            target: self.table.target.clone(),
+            oid: Oid::join(self.table.columns[col].arcs(), self.index),
+            got: format!("{} {v}", v.type_name()),
+            expected,
+        }
+    }
+
+    /// An INTEGER cell.
+    pub fn integer(&self, col: usize) -> Result<Option<i64>, SnmpError> {
+        self.value(col)
+            .map(|v| {
+                v.as_integer()
+                    .ok_or_else(|| self.wrong(col, v, "an INTEGER"))
+            })
+            .transpose()
+    }
+
+    /// A counter or gauge cell.
+    pub fn unsigned(&self, col: usize) -> Result<Option<u64>, SnmpError> {
+        self.value(col)
+            .map(|v| {
+                v.as_unsigned()
+                    .ok_or_else(|| self.wrong(col, v, "a counter or gauge"))
+            })
+            .transpose()
+    }
+
+    /// An OCTET STRING cell as text.
+    pub fn text(&self, col: usize) -> Result<Option<String>, SnmpError> {
+        self.value(col)
+            .map(|v| {
+                v.as_text()
+                    .ok_or_else(|| self.wrong(col, v, "an OCTET STRING"))
+            })
+            .transpose()
+    }
+
+    /// The error for a cell whose value is outside what the MIB allows.
+    pub fn out_of_range(&self, col: usize, expected: &'static str) -> SnmpError {
+        match self.value(col) {
+            Some(v) => self.wrong(col, v, expected),
+            None => SnmpError::NoSuch {
+                target: self.table.target.clone(),
+                oid: Oid::join(self.table.columns[col].arcs(), self.index),
+                exception: "noSuchInstance",
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
