@@ -32,6 +32,22 @@ impl Session {
     /// Walks `columns` together and returns each column's cells. Columns may belong to
     /// different tables; each ends on its own.
     pub async fn walk(&self, columns: &[&[u32]]) -> Result<Vec<Column>, SnmpError> {
+        Ok(self.walk_with(&[], columns).await?.1)
+    }
+
+    /// Like [`Session::walk`], and also reads `scalars` (full instance OIDs such as
+    /// sysName.0) in the first request, as GETBULK non-repeaters (extra GETNEXT varbinds on
+    /// v1), so they cost no round trip of their own. A scalar the agent lacks is `None`.
+    pub async fn walk_with(
+        &self,
+        scalars: &[&[u32]],
+        columns: &[&[u32]],
+    ) -> Result<(Vec<Option<Value>>, Vec<Column>), SnmpError> {
+        // GETNEXT of an instance's parent (x for x.0) answers with the instance if it exists.
+        let mut pending: Vec<usize> = (0..scalars.len())
+            .filter(|i| !scalars[*i].is_empty())
+            .collect();
+        let mut scalar_values: Vec<Option<Value>> = vec![None; scalars.len()];
         let mut cursors: Vec<Cursor<'_>> = columns
             .iter()
             .map(|c| Cursor {
@@ -44,33 +60,46 @@ impl Session {
         let mut reps_cap = u32::MAX;
         loop {
             let active: Vec<usize> = (0..cursors.len()).filter(|i| !cursors[*i].done).collect();
-            if active.is_empty() {
+            if active.is_empty() && pending.is_empty() {
                 break;
             }
-            let oids: Vec<async_snmp::Oid> = active
+            let s = pending.len();
+            let mut asked: Vec<Oid> = pending
                 .iter()
-                .map(|i| async_snmp::Oid::from_slice(cursors[*i].last.arcs()))
+                .map(|i| Oid::from(&scalars[*i][..scalars[*i].len() - 1]))
                 .collect();
-            let asked: Vec<Oid> = active.iter().map(|i| cursors[*i].last.clone()).collect();
+            asked.extend(active.iter().map(|i| cursors[*i].last.clone()));
+            let oids: Vec<async_snmp::Oid> = asked
+                .iter()
+                .map(|o| async_snmp::Oid::from_slice(o.arcs()))
+                .collect();
             let varbinds = if self.version == SnmpVersion::V1 {
                 match self.bounded(self.client.get_next_many(&oids)).await {
                     Ok(r) => r.varbinds,
                     // v1 ends a walk past the last object of the MIB with noSuchName on the
                     // varbind concerned: that column is over; ask again for the others.
                     Err(e) if e.is_no_such_name() => {
-                        let i = e
+                        let at = e
                             .error_index()
                             .and_then(|i| i.checked_sub(1))
-                            .and_then(|i| active.get(i as usize).copied())
+                            .map(|i| i as usize)
+                            .filter(|i| *i < asked.len())
                             .ok_or_else(|| self.error(&e, &asked))?;
-                        cursors[i].done = true;
+                        if at < s {
+                            pending.remove(at);
+                        } else {
+                            cursors[active[at - s]].done = true;
+                        }
                         continue;
                     }
                     Err(e) => return Err(self.error(&e, &asked)),
                 }
             } else {
                 let reps = self.repetitions(active.len()).min(reps_cap);
-                match self.bounded(self.client.get_bulk(&oids, 0, reps)).await {
+                match self
+                    .bounded(self.client.get_bulk(&oids, s as u32, reps))
+                    .await
+                {
                     Ok(v) => v,
                     Err(e) if e.is_too_big() && reps > 1 => {
                         reps_cap = reps / 2;
@@ -83,17 +112,31 @@ impl Session {
             if varbinds.is_empty() {
                 return Err(self.malformed("an empty answer to a walk request"));
             }
-            if self.version == SnmpVersion::V1 && varbinds.len() != active.len() {
+            if (self.version == SnmpVersion::V1 && varbinds.len() != asked.len())
+                || varbinds.len() < s
+            {
                 return Err(self.malformed(&format!(
-                    "{} values in answer to a GETNEXT of {}",
+                    "{} values in answer to a request for {}",
                     varbinds.len(),
-                    active.len()
+                    asked.len()
                 )));
             }
-            // GETBULK answers row by row: the k-th value belongs to the (k mod n)-th column.
+            // Non-repeaters first, one value each.
+            for (k, vb) in varbinds[..s].iter().enumerate() {
+                let i = pending[k];
+                if vb.oid.arcs() == scalars[i] {
+                    scalar_values[i] = from_wire(&vb.value).ok();
+                }
+            }
+            pending.clear();
+            // Then GETBULK answers row by row: the k-th value belongs to the (k mod n)-th
+            // column.
             let n = active.len();
+            if n == 0 {
+                continue;
+            }
             let mut ended = vec![false; n];
-            for (k, vb) in varbinds.iter().enumerate() {
+            for (k, vb) in varbinds[s..].iter().enumerate() {
                 let slot = k % n;
                 if ended[slot] {
                     continue;
@@ -134,7 +177,7 @@ impl Session {
                 cursor.last = oid;
             }
         }
-        Ok(cursors.into_iter().map(|c| c.out).collect())
+        Ok((scalar_values, cursors.into_iter().map(|c| c.out).collect()))
     }
 
     /// Walks `columns` of one table (or of tables sharing an index, such as ifTable and
@@ -142,6 +185,16 @@ impl Session {
     pub async fn table(&self, columns: &[&[u32]]) -> Result<Table, SnmpError> {
         let walked = self.walk(columns).await?;
         Ok(Table::join(self.target.clone(), columns, walked))
+    }
+
+    /// [`Session::table`] with `scalars` read in the same first request.
+    pub async fn table_with(
+        &self,
+        scalars: &[&[u32]],
+        columns: &[&[u32]],
+    ) -> Result<(Vec<Option<Value>>, Table), SnmpError> {
+        let (values, walked) = self.walk_with(scalars, columns).await?;
+        Ok((values, Table::join(self.target.clone(), columns, walked)))
     }
 
     fn repetitions(&self, columns: usize) -> u32 {
