@@ -53,6 +53,35 @@ enum Command {
     /// Send one request to HANDLER as DCImanager does and show the answer
     #[command(after_help = EXIT_CODES)]
     Call(Box<CallArgs>),
+    /// Run the conformance suite: -info, every declared function, and (with --port) a port
+    /// switched off reads back off and is switched on again
+    #[command(after_help = CHECK_EXIT_CODES)]
+    Check(Box<CheckArgs>),
+}
+
+const CHECK_EXIT_CODES: &str = "\
+Exit codes:
+  0  every step passed (skipped steps say why they were skipped)
+  2  usage error: bad flags, or a needed secret that cannot be read
+  6  at least one step failed
+
+With --port, the suite switches that port off and on again (and sets its speed and duplex to
+the values it reports); it leaves the port as it found it. Never point it at a port in use.";
+
+/// What `check` is told.
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// The handler executable (a bare name is a file in the current directory; PATH is not
+    /// searched)
+    handler: PathBuf,
+    #[command(flatten)]
+    device: DeviceArgs,
+    /// The port the suite may switch off and on; without it, no write is made
+    #[arg(long = "port", value_name = "ID")]
+    port: Option<String>,
+    /// Kill the handler if one call has not exited after SECS seconds
+    #[arg(long, value_name = "SECS", default_value = "60", value_parser = parse_timeout)]
+    timeout: Duration,
 }
 
 /// Flags both subcommands take.
@@ -75,18 +104,9 @@ struct InfoArgs {
     common: Common,
 }
 
-/// What `call` is told: the low tier, as the user wrote it; [`request::build`] makes the
-/// request of it.
+/// The device and its credentials, as `call` and `check` take them.
 #[derive(Debug, Args)]
-struct CallArgs {
-    /// The handler executable (a bare name is a file in the current directory; PATH is not
-    /// searched)
-    handler: PathBuf,
-    /// The function: status, statistics, port_on, port_off, port_reset, port_speed,
-    /// port_duplex, set_vlan or mac_list
-    #[arg(value_name = "FUNC")]
-    func: Func,
-
+pub(crate) struct DeviceArgs {
     /// The device: an address or host name, optionally with :port ([v6]:port)
     #[arg(long, value_name = "IP", help_heading = "Device")]
     ip: Endpoint,
@@ -153,6 +173,22 @@ struct CallArgs {
         help_heading = "IPMI"
     )]
     pass_file: Option<PathBuf>,
+}
+
+/// What `call` is told: the low tier, as the user wrote it; [`request::build`] makes the
+/// request of it.
+#[derive(Debug, Args)]
+struct CallArgs {
+    /// The handler executable (a bare name is a file in the current directory; PATH is not
+    /// searched)
+    handler: PathBuf,
+    /// The function: status, statistics, port_on, port_off, port_reset, port_speed,
+    /// port_duplex, set_vlan or mac_list
+    #[arg(value_name = "FUNC")]
+    func: Func,
+
+    #[command(flatten)]
+    device: DeviceArgs,
 
     /// The port's identity (any port flag adds a <port> element to the request)
     #[arg(long = "port", value_name = "ID", help_heading = "Port")]
@@ -218,6 +254,8 @@ pub enum Exit {
     Hung = 4,
     /// 5: the handler could not be started.
     NotStarted = 5,
+    /// 6: a conformance step failed.
+    CheckFailed = 6,
 }
 
 impl Exit {
@@ -232,6 +270,40 @@ pub fn run(cli: Cli) -> Exit {
     match cli.command {
         Command::Info(args) => info(&args),
         Command::Call(args) => call(&args),
+        Command::Check(args) => check(&args),
+    }
+}
+
+fn load_secrets(device: &DeviceArgs) -> Result<secrets::Secrets, Exit> {
+    // Asked for only when standard input is a terminal; rpassword reads /dev/tty without echo.
+    let ask = |label: &str| rpassword::prompt_password(format!("{label}: "));
+    let prompt: secrets::Prompt<'_> = std::io::stdin().is_terminal().then_some(&ask);
+    let env = |var: &str| std::env::var_os(var);
+    secrets::load_all(&request::wanted(device), &env, prompt).map_err(|e| {
+        note(&format!("dci-harness: {e}"));
+        Exit::Usage
+    })
+}
+
+fn check(args: &CheckArgs) -> Exit {
+    let secrets = match load_secrets(&args.device) {
+        Ok(s) => s,
+        Err(exit) => return exit,
+    };
+    let device = request::device(&args.device, secrets);
+    let runner = Runner::new(&args.handler).timeout(args.timeout);
+    let report = dci_harness::check::run(&runner, &device, args.port.as_deref());
+    for step in &report.steps {
+        out(&step.to_string());
+    }
+    let (passed, failed, skipped) = report.counts();
+    out(&format!(
+        "{passed} passed, {failed} failed, {skipped} skipped"
+    ));
+    if report.passed() {
+        Exit::Answered
+    } else {
+        Exit::CheckFailed
     }
 }
 
@@ -256,16 +328,9 @@ fn info(args: &InfoArgs) -> Exit {
 }
 
 fn call(args: &CallArgs) -> Exit {
-    // Asked for only when standard input is a terminal; rpassword reads /dev/tty without echo.
-    let ask = |label: &str| rpassword::prompt_password(format!("{label}: "));
-    let prompt: secrets::Prompt<'_> = std::io::stdin().is_terminal().then_some(&ask);
-    let env = |var: &str| std::env::var_os(var);
-    let secrets = match secrets::load_all(&request::wanted(args), &env, prompt) {
+    let secrets = match load_secrets(&args.device) {
         Ok(s) => s,
-        Err(e) => {
-            note(&format!("dci-harness: {e}"));
-            return Exit::Usage;
-        }
+        Err(exit) => return exit,
     };
     let request = match request::build(args, secrets) {
         Ok(r) => r,

@@ -36,6 +36,7 @@
 //! | 5 | the handler could not be started |
 #![warn(missing_docs)]
 
+pub mod check;
 pub mod runner;
 pub mod shape;
 

@@ -9,8 +9,8 @@ use std::path::PathBuf;
 
 use dci_protocol::{AuthLevel, DeviceParams, FieldError, Func, PortParams, Request, SnmpVersion};
 
-use super::CallArgs;
 use super::secrets::{Secrets, Source, Wanted};
+use super::{CallArgs, DeviceArgs};
 
 fn source(env: &Option<String>, file: &Option<PathBuf>) -> Option<Source> {
     match (env, file) {
@@ -22,7 +22,7 @@ fn source(env: &Option<String>, file: &Option<PathBuf>) -> Option<Source> {
 
 /// The secrets `args` name or need: community, authentication phrase, privacy phrase, IPMI
 /// password.
-pub(crate) fn wanted(args: &CallArgs) -> [Wanted; 4] {
+pub(crate) fn wanted(args: &DeviceArgs) -> [Wanted; 4] {
     let v3_level = match args.snmp_ver {
         Some(SnmpVersion::V3) => args.auth_level,
         _ => None,
@@ -61,11 +61,9 @@ pub(crate) fn wanted(args: &CallArgs) -> [Wanted; 4] {
     ]
 }
 
-/// The request the flags describe. A `<port>` element is added when any port flag is given;
-/// `set_vlan` always states `is_trunk`, as DCImanager's form does.
-pub(crate) fn build(args: &CallArgs, secrets: Secrets) -> Result<Request, FieldError> {
-    let mut request = Request::new(args.func);
-    request.device = DeviceParams {
+/// The device params the flags and secrets describe.
+pub(crate) fn device(args: &DeviceArgs, secrets: Secrets) -> DeviceParams {
+    DeviceParams {
         ip: Some(args.ip.clone()),
         snmp_ver: args.snmp_ver,
         snmp_community: secrets.community,
@@ -78,7 +76,14 @@ pub(crate) fn build(args: &CallArgs, secrets: Secrets) -> Result<Request, FieldE
         user: args.user.clone(),
         pass: secrets.pass,
         ..DeviceParams::default()
-    };
+    }
+}
+
+/// The request the flags describe. A `<port>` element is added when any port flag is given;
+/// `set_vlan` always states `is_trunk`, as DCImanager's form does.
+pub(crate) fn build(args: &CallArgs, secrets: Secrets) -> Result<Request, FieldError> {
+    let mut request = Request::new(args.func);
+    request.device = device(&args.device, secrets);
     let port = PortParams {
         identity: args.port.clone(),
         speed: args.speed,

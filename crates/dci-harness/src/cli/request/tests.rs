@@ -15,7 +15,7 @@ fn parse(line: &str) -> Result<CallArgs, String> {
         .command
     {
         Command::Call(args) => Ok(*args),
-        Command::Info(_) => panic!("not a call: {line}"),
+        Command::Info(_) | Command::Check(_) => panic!("not a call: {line}"),
     }
 }
 
@@ -32,7 +32,7 @@ fn secrets() -> Secrets {
 #[track_caller]
 fn builds(line: &str, xml: &str) {
     let args = parse(line).unwrap();
-    let w = wanted(&args);
+    let w = wanted(&args.device);
     let given = secrets();
     // Only the secrets the flags name or need are loaded, as `load_all` would.
     let pick = |i: usize, s: Option<Secret>| {
@@ -63,7 +63,7 @@ fn refused(line: &str, message: &str) {
 /// The reasons `line` needs each secret (community, auth, priv, pass).
 #[track_caller]
 fn needs(line: &str, expected: [bool; 4]) {
-    let w = wanted(&parse(line).unwrap());
+    let w = wanted(&parse(line).unwrap().device);
     assert_eq!(w.map(|w| w.needed.is_some()), expected, "{line}");
 }
 

@@ -1,0 +1,432 @@
+//! The conformance suite: everything a handler declares, exercised over the process boundary
+//! against a real device (or a simulator), each step judged by the protocol's rules.
+//!
+//! 1. `-info` is valid.
+//! 2. Every declared function that takes no port (`status`, `statistics`, `mac_list`) answers
+//!    with the shape its device type requires.
+//! 3. With a port to exercise: `port_off` answers off and the next `status` reads it off;
+//!    `port_on` answers on and `status` reads it on; `port_reset` answers on; `port_speed` and
+//!    `port_duplex` are set to the value `status` reports (no change to the device), and a
+//!    clear `unexpected_data` refusal counts as conformant where the device cannot. The port
+//!    is left as it was found.
+//!
+//! Writes happen only on the port named; without one, the port steps are skipped and say so.
+
+use std::fmt;
+use std::time::Duration;
+
+use dci_protocol::{
+    DeviceParams, Document, ErrorType, Func, Info, PortParams, PortState, PortStatus, Request,
+    Response,
+};
+
+use crate::runner::{Outcome, Runner};
+use crate::shape;
+
+/// How one step ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// The step did what the protocol asks.
+    Pass(String),
+    /// It did not; why.
+    Fail(String),
+    /// It was not run; why.
+    Skip(String),
+}
+
+/// One step of the suite.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// What was exercised (`status`, `port_off 3`, …).
+    pub name: String,
+    /// How it ended.
+    pub verdict: Verdict,
+    /// How long the handler took (zero for skipped steps).
+    pub elapsed: Duration,
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (tag, text) = match &self.verdict {
+            Verdict::Pass(t) => ("pass", t),
+            Verdict::Fail(t) => ("FAIL", t),
+            Verdict::Skip(t) => ("skip", t),
+        };
+        write!(f, "{tag}  {:<18} {text}", self.name)
+    }
+}
+
+/// The whole suite's result.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// The steps, in the order run.
+    pub steps: Vec<Step>,
+}
+
+impl Report {
+    /// Whether no step failed.
+    pub fn passed(&self) -> bool {
+        !self
+            .steps
+            .iter()
+            .any(|s| matches!(s.verdict, Verdict::Fail(_)))
+    }
+
+    /// (passed, failed, skipped).
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let mut c = (0, 0, 0);
+        for s in &self.steps {
+            match s.verdict {
+                Verdict::Pass(_) => c.0 += 1,
+                Verdict::Fail(_) => c.1 += 1,
+                Verdict::Skip(_) => c.2 += 1,
+            }
+        }
+        c
+    }
+}
+
+/// Runs the suite on `runner` with `device` (address and credentials). `port` is the port the
+/// write steps may switch; `None` skips them.
+pub fn run(runner: &Runner, device: &DeviceParams, port: Option<&str>) -> Report {
+    let mut s = Suite {
+        runner,
+        device,
+        report: Report::default(),
+    };
+    let Some(info) = s.info() else {
+        return s.report;
+    };
+    let status = s.plain(&info, Func::Status);
+    for func in [Func::Statistics, Func::MacList] {
+        if info.supports(func) {
+            s.plain(&info, func);
+        }
+    }
+    let port_funcs: Vec<Func> = info
+        .funcs
+        .iter()
+        .copied()
+        .filter(|f| f.needs_port())
+        .collect();
+    if port_funcs.is_empty() {
+        return s.report;
+    }
+    let identity = match port {
+        Some(p) => p.to_owned(),
+        None => {
+            for f in port_funcs {
+                s.skip(
+                    f.as_str(),
+                    "no port given to exercise (pass one to test writes)",
+                );
+            }
+            return s.report;
+        }
+    };
+    let Some(before) = status
+        .as_ref()
+        .and_then(|r| r.ports.iter().find(|p| p.identity == identity).cloned())
+    else {
+        s.fail(
+            "port",
+            format!("port '{identity}' is not among the ports status reported"),
+        );
+        return s.report;
+    };
+    s.power(&info, &identity, &before);
+    s.settings(&info, &identity, &before);
+    if info.supports(Func::SetVlan) {
+        s.skip(
+            "set_vlan",
+            "not exercised: there is no VLAN to set that would not change the port",
+        );
+    }
+    s.report
+}
+
+struct Suite<'a> {
+    runner: &'a Runner,
+    device: &'a DeviceParams,
+    report: Report,
+}
+
+impl Suite<'_> {
+    fn push(&mut self, name: impl Into<String>, verdict: Verdict, elapsed: Duration) {
+        self.report.steps.push(Step {
+            name: name.into(),
+            verdict,
+            elapsed,
+        });
+    }
+
+    fn fail(&mut self, name: &str, why: String) {
+        self.push(name, Verdict::Fail(why), Duration::ZERO);
+    }
+
+    fn skip(&mut self, name: &str, why: &str) {
+        self.push(name, Verdict::Skip(why.to_owned()), Duration::ZERO);
+    }
+
+    fn info(&mut self) -> Option<Info> {
+        match self.runner.info() {
+            Ok(Outcome {
+                document,
+                transcript,
+            }) => {
+                self.push(
+                    "-info",
+                    Verdict::Pass(format!(
+                        "{} '{}': {}",
+                        document.device_type,
+                        document.name,
+                        document.funcs_list()
+                    )),
+                    transcript.elapsed,
+                );
+                Some(document)
+            }
+            Err(e) => {
+                self.fail("-info", e.to_string());
+                None
+            }
+        }
+    }
+
+    fn request(&self, func: Func, port: Option<PortParams>) -> Request {
+        Request {
+            func,
+            device: self.device.clone(),
+            port,
+            ignored: Vec::new(),
+        }
+    }
+
+    /// Calls `request`; a response comes back, anything else is the step's verdict.
+    fn call(&mut self, request: &Request) -> Result<(Response, Duration), Verdict> {
+        match self.runner.call(request) {
+            Ok(Outcome {
+                document: Document::Response(r),
+                transcript,
+            }) => Ok((r, transcript.elapsed)),
+            Ok(Outcome {
+                document: Document::Error(e),
+                ..
+            }) => Err(Verdict::Fail(format!(
+                "answered error ({}): {}",
+                e.error_type, e.text
+            ))),
+            Err(e) => Err(Verdict::Fail(e.to_string())),
+        }
+    }
+
+    /// A function without a port: answers with the right shape.
+    fn plain(&mut self, info: &Info, func: Func) -> Option<Response> {
+        let req = self.request(func, None);
+        match self.call(&req) {
+            Ok((resp, elapsed)) => {
+                let v = shape::check(info, &req, &resp);
+                let verdict = if v.is_empty() {
+                    Verdict::Pass(summary(&resp))
+                } else {
+                    Verdict::Fail(join(&v))
+                };
+                self.push(func.as_str(), verdict, elapsed);
+                Some(resp)
+            }
+            Err(verdict) => {
+                self.push(func.as_str(), verdict, Duration::ZERO);
+                None
+            }
+        }
+    }
+
+    /// Calls a port function and judges its shape and effect.
+    fn port_call(&mut self, info: &Info, port: PortParams, func: Func) -> bool {
+        let name = format!("{} {}", func, port.identity.as_deref().unwrap_or_default());
+        let req = self.request(func, Some(port));
+        match self.call(&req) {
+            Ok((resp, elapsed)) => self.judge(info, name, &req, &resp, elapsed),
+            Err(verdict) => {
+                self.push(name, verdict, Duration::ZERO);
+                false
+            }
+        }
+    }
+
+    /// Records whether a port function's answer has the right shape and shows the change.
+    fn judge(
+        &mut self,
+        info: &Info,
+        name: String,
+        req: &Request,
+        resp: &Response,
+        elapsed: Duration,
+    ) -> bool {
+        let mut v = shape::check(info, req, resp);
+        v.extend(shape::check_effect(req, resp));
+        let ok = v.is_empty();
+        let verdict = if ok {
+            Verdict::Pass(port_summary(resp))
+        } else {
+            Verdict::Fail(join(&v))
+        };
+        self.push(name, verdict, elapsed);
+        ok
+    }
+
+    /// After a change: `status` reads the port as `want`.
+    fn reads_back(&mut self, identity: &str, want: PortStatus) {
+        let name = format!("status after ({identity})");
+        let req = self.request(Func::Status, None);
+        let verdict = match self.call(&req) {
+            Ok((resp, _)) => {
+                let got = resp
+                    .ports
+                    .iter()
+                    .find(|p| p.identity == identity)
+                    .and_then(|p| p.admin_status);
+                if got == Some(want) {
+                    Verdict::Pass(format!("port {identity} reads {want}"))
+                } else {
+                    Verdict::Fail(format!(
+                        "port {identity} reads {} after it was answered {want}",
+                        got.map(|g| g.to_string())
+                            .unwrap_or_else(|| "nothing".into())
+                    ))
+                }
+            }
+            Err(v) => v,
+        };
+        self.push(name, verdict, Duration::ZERO);
+    }
+
+    fn power(&mut self, info: &Info, identity: &str, before: &PortState) {
+        let port = || PortParams {
+            identity: Some(identity.to_owned()),
+            ..PortParams::default()
+        };
+        let mut changed = false;
+        if info.supports(Func::PortOff) {
+            changed = true;
+            if self.port_call(info, port(), Func::PortOff) {
+                self.reads_back(identity, PortStatus::Off);
+            }
+        }
+        if info.supports(Func::PortOn) {
+            if self.port_call(info, port(), Func::PortOn) {
+                self.reads_back(identity, PortStatus::On);
+            }
+            changed = true;
+        }
+        if info.supports(Func::PortReset) {
+            self.port_call(info, port(), Func::PortReset);
+            changed = true;
+        }
+        // Leave the port as it was found.
+        if changed && before.admin_status == Some(PortStatus::Off) && info.supports(Func::PortOff) {
+            let req = self.request(Func::PortOff, Some(port()));
+            let restored = matches!(
+                self.runner.call(&req),
+                Ok(Outcome {
+                    document: Document::Response(_),
+                    ..
+                })
+            );
+            if !restored {
+                self.fail(
+                    "restore",
+                    format!("could not switch port {identity} off again, as it was found"),
+                );
+            }
+        }
+    }
+
+    /// `port_speed` and `port_duplex`, set to what the port reports: exercised without a change.
+    fn settings(&mut self, info: &Info, identity: &str, before: &PortState) {
+        for func in [Func::PortSpeed, Func::PortDuplex] {
+            if !info.supports(func) {
+                continue;
+            }
+            let mut port = PortParams {
+                identity: Some(identity.to_owned()),
+                ..PortParams::default()
+            };
+            match func {
+                Func::PortSpeed => port.speed = before.speed,
+                _ => port.duplex = before.duplex,
+            }
+            let name = format!("{func} {identity}");
+            if port.speed.is_none() && port.duplex.is_none() {
+                self.skip(
+                    &name,
+                    "status reports no value to set it back to, so it is not changed",
+                );
+                continue;
+            }
+            let req = self.request(func, Some(port));
+            match self.runner.call(&req) {
+                Ok(Outcome {
+                    document: Document::Response(resp),
+                    transcript,
+                }) => {
+                    self.judge(info, name, &req, &resp, transcript.elapsed);
+                }
+                // A device that cannot do it, saying so clearly, is conformant.
+                Ok(Outcome {
+                    document: Document::Error(e),
+                    transcript,
+                }) if e.error_type == ErrorType::UnexpectedData => {
+                    self.push(
+                        name,
+                        Verdict::Pass(format!("refused clearly: {}", e.text)),
+                        transcript.elapsed,
+                    );
+                }
+                Ok(Outcome {
+                    document: Document::Error(e),
+                    ..
+                }) => self.fail(
+                    &name,
+                    format!("answered error ({}): {}", e.error_type, e.text),
+                ),
+                Err(e) => self.fail(&name, e.to_string()),
+            }
+        }
+    }
+}
+
+fn join(v: &[shape::Violation]) -> String {
+    v.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn summary(r: &Response) -> String {
+    if !r.params.is_empty() {
+        return format!("{} parameters", r.params.len());
+    }
+    let mut s = format!("{} ports", r.ports.len());
+    if let Some(h) = &r.hostname {
+        s.push_str(&format!(", hostname '{h}'"));
+    }
+    s
+}
+
+fn port_summary(r: &Response) -> String {
+    let Some(p) = r.ports.first() else {
+        return String::new();
+    };
+    let mut parts = Vec::new();
+    if let Some(v) = p.admin_status {
+        parts.push(format!("admin {v}"));
+    }
+    if let Some(v) = p.speed {
+        parts.push(format!("speed {v}"));
+    }
+    if let Some(v) = p.duplex {
+        parts.push(format!("duplex {v}"));
+    }
+    parts.join(", ")
+}
