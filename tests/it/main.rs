@@ -4,4 +4,5 @@
 mod harness;
 mod malformed;
 mod runtime;
+mod testbed;
 mod ups_sim;

@@ -1,5 +1,8 @@
 //! Test support: where the built executables are, and running one as DCImanager does.
 
+pub mod agents;
+pub mod snmprec;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};

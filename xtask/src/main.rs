@@ -7,6 +7,7 @@ mod flags;
 mod install;
 mod package;
 mod test;
+mod testbed;
 mod workspace;
 
 use std::process::ExitCode;
@@ -21,6 +22,11 @@ tasks:
                               dist/dcihandlers-VERSION-x86_64-linux-musl.tar.gz
   install --dest DIR [NAMES]  build release handlers and install all (or NAMES) into DIR,
                               checking each with -info
+  testbed install             install the agents the tests need (snmpsim, net-snmp snmpd and
+                              tools, pysnmp for the benches) from Debian; needs root
+  testbed start [--data DIR]  start snmpsim (serving DIR, default tests/fixtures/snmp) and
+                              snmpd on free 127.0.0.1 ports, for manual use and benches
+  testbed stop | status       stop them / show their pids and ports
   bench ups [--runs N]        whole-process wall time, CPU and peak RSS of handlers against
                               the seed's Python handlers (../shared/peers)
 ";
@@ -32,6 +38,7 @@ fn main() -> ExitCode {
         Some("test") => test::run(&args[1..]),
         Some("package") => package::run(&args[1..]),
         Some("install") => install::run(&args[1..]),
+        Some("testbed") => testbed::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("bench-child") => bench::child(&args[1..]),
         Some("-h" | "--help" | "help") | None => {

@@ -10,12 +10,16 @@ use xshell::{Shell, cmd};
 
 use crate::flags::Flags;
 use crate::package;
+use crate::testbed;
 use crate::workspace;
 
 pub fn run(args: &[String]) -> Result<()> {
     let _flags = Flags::parse(args, &[], &[])?;
     let sh = Shell::new()?;
     sh.change_dir(workspace::root());
+    // The agents the end-to-end tests start: installed first, so that a machine without them
+    // fails here with the install step's own error instead of in the middle of the tests.
+    testbed::install(&sh)?;
     cmd!(sh, "cargo fmt --all -- --check").run()?;
     cmd!(
         sh,
