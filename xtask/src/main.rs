@@ -3,6 +3,7 @@
 //! Every external step goes through `xshell::cmd!` (arguments, never a shell string).
 
 mod bench;
+mod conformance;
 mod flags;
 mod install;
 mod package;
@@ -27,6 +28,8 @@ tasks:
   testbed start [--data DIR]  start snmpsim (serving DIR, default tests/fixtures/snmp) and
                               snmpd on free 127.0.0.1 ports, for manual use and benches
   testbed stop | status       stop them / show their pids and ports
+  conformance DIR             every SNMP handler against every .snmprec in DIR (own snmpsim
+                              each), judged by dci-harness check; report in target/conformance
   bench ups [--runs N]        whole-process wall time, CPU and peak RSS of handlers against
                               the seed's Python handlers (../shared/peers)
 ";
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
         Some("install") => install::run(&args[1..]),
         Some("testbed") => testbed::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("conformance") => conformance::run(&args[1..]),
         Some("bench-child") => bench::child(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             eprint!("{USAGE}");

@@ -184,9 +184,9 @@ struct State {
 }
 
 #[derive(Debug, Clone, Copy)]
-struct Agent {
-    pid: u32,
-    port: u16,
+pub(crate) struct Agent {
+    pub(crate) pid: u32,
+    pub(crate) port: u16,
 }
 
 fn dir() -> PathBuf {
@@ -276,7 +276,7 @@ fn start(sh: &Shell, data: Option<&str>) -> Result<()> {
     }
     make_dir(&run_dir, 0o755)?;
     make_dir(&run_dir.join("tools"), 0o700)?;
-    state.snmpsim = Some(start_snmpsim(&run_dir, &data)?);
+    state.snmpsim = Some(start_snmpsim(&run_dir, &data, READY_WITHIN)?);
     state.save()?;
     state.snmpd = Some(start_snmpd(&run_dir)?);
     state.save()?;
@@ -359,10 +359,17 @@ enum Started {
 }
 
 /// Polls with net-snmp's `snmpget` until the agent answers, the process dies or time runs out.
-fn wait_ready(name: &str, pid: u32, port: u16, community: &str, log: &Path) -> Result<Started> {
+fn wait_ready(
+    name: &str,
+    pid: u32,
+    port: u16,
+    community: &str,
+    log: &Path,
+    within: Duration,
+) -> Result<Started> {
     let started = Instant::now();
     let target = format!("127.0.0.1:{port}");
-    while started.elapsed() < READY_WITHIN {
+    while started.elapsed() < within {
         if !alive(pid) {
             let text = std::fs::read_to_string(log).unwrap_or_default();
             // snmpsim and snmpd say so in these words when the port is taken.
@@ -388,7 +395,7 @@ fn wait_ready(name: &str, pid: u32, port: u16, community: &str, log: &Path) -> R
         }
     }
     bail!(
-        "{name} on {target} did not answer within {READY_WITHIN:?}; its log: {}",
+        "{name} on {target} did not answer within {within:?}; its log: {}",
         log.display()
     )
 }
@@ -399,12 +406,13 @@ fn start_agent(
     name: &str,
     community: &str,
     log: &Path,
+    within: Duration,
     command: &dyn Fn(u16) -> Command,
 ) -> Result<Agent> {
     for _ in 0..5 {
         let port = free_port()?;
         let pid = spawn(command(port), log)?;
-        match wait_ready(name, pid, port, community, log) {
+        match wait_ready(name, pid, port, community, log, within) {
             Ok(Started::Ready) => return Ok(Agent { pid, port }),
             Ok(Started::PortTaken) => continue,
             Err(e) => {
@@ -420,7 +428,7 @@ fn start_agent(
 }
 
 /// snmpsim as the e2e guard runs it (see tests/src/agents.rs for why each option).
-fn start_snmpsim(run_dir: &Path, data: &Path) -> Result<Agent> {
+pub(crate) fn start_snmpsim(run_dir: &Path, data: &Path, within: Duration) -> Result<Agent> {
     let sim = run_dir.join("snmpsim");
     make_dir(&sim, 0o755)?;
     let copy = sim.join("data");
@@ -446,7 +454,7 @@ fn start_snmpsim(run_dir: &Path, data: &Path) -> Result<Agent> {
         }
         cmd
     };
-    start_agent("snmpsim", first, &sim.join("snmpsim.log"), &command)
+    start_agent("snmpsim", first, &sim.join("snmpsim.log"), within, &command)
 }
 
 /// snmpd as the e2e guard runs it, with the configuration it generates (kept in
@@ -479,11 +487,17 @@ fn start_snmpd(run_dir: &Path) -> Result<Agent> {
             .env("MIBS", "");
         cmd
     };
-    start_agent("snmpd", "public", &snmpd.join("stdout.log"), &command)
+    start_agent(
+        "snmpd",
+        "public",
+        &snmpd.join("stdout.log"),
+        READY_WITHIN,
+        &command,
+    )
 }
 
 /// Stops a process group led by `pid`: TERM, then KILL after five seconds.
-fn kill_group(pid: u32) -> Result<()> {
+pub(crate) fn kill_group(pid: u32) -> Result<()> {
     let sh = Shell::new()?;
     let group = format!("-{pid}");
     cmd!(sh, "kill -TERM -- {group}")

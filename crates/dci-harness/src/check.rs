@@ -86,9 +86,32 @@ impl Report {
     }
 }
 
-/// Runs the suite on `runner` with `device` (address and credentials). `port` is the port the
-/// write steps may switch; `None` skips them.
-pub fn run(runner: &Runner, device: &DeviceParams, port: Option<&str>) -> Report {
+/// Which port the write steps may switch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PortChoice {
+    /// None: no write is made.
+    None,
+    /// This identity.
+    Named(String),
+    /// The first port `status` reports enabled, preferring one with a speed and a duplex (a
+    /// physical port rather than a VLAN interface). For simulators and lab devices only.
+    Auto,
+}
+
+impl PortChoice {
+    /// `auto`, an identity, or none.
+    pub fn parse(s: Option<&str>) -> PortChoice {
+        match s {
+            None => PortChoice::None,
+            Some("auto") => PortChoice::Auto,
+            Some(p) => PortChoice::Named(p.to_owned()),
+        }
+    }
+}
+
+/// Runs the suite on `runner` with `device` (address and credentials); `port` says which port
+/// the write steps may switch.
+pub fn run(runner: &Runner, device: &DeviceParams, port: &PortChoice) -> Report {
     let mut s = Suite {
         runner,
         device,
@@ -112,9 +135,30 @@ pub fn run(runner: &Runner, device: &DeviceParams, port: Option<&str>) -> Report
     if port_funcs.is_empty() {
         return s.report;
     }
-    let identity = match port {
-        Some(p) => p.to_owned(),
-        None => {
+    let identity = match (port, &status) {
+        (PortChoice::Named(p), _) => p.clone(),
+        (PortChoice::Auto, Some(st)) => {
+            // The first enabled port that reports most: speed and duplex mark a physical
+            // port, whose settings the suite can then exercise too.
+            let known =
+                |p: &PortState| usize::from(p.speed.is_some()) + usize::from(p.duplex.is_some());
+            let pick = st
+                .ports
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.admin_status == Some(PortStatus::On))
+                .max_by_key(|(i, p)| (known(p), std::cmp::Reverse(*i)))
+                .map(|(_, p)| p);
+            match pick {
+                Some(p) => p.identity.clone(),
+                None => {
+                    s.skip("port", "no enabled port to exercise");
+                    return s.report;
+                }
+            }
+        }
+        (PortChoice::Auto, None) => return s.report,
+        (PortChoice::None, _) => {
             for f in port_funcs {
                 s.skip(
                     f.as_str(),

@@ -76,7 +76,8 @@ struct CheckArgs {
     handler: PathBuf,
     #[command(flatten)]
     device: DeviceArgs,
-    /// The port the suite may switch off and on; without it, no write is made
+    /// The port the suite may switch off and on, or `auto` for the first enabled one
+    /// (simulators and lab devices only); without it, no write is made
     #[arg(long = "port", value_name = "ID")]
     port: Option<String>,
     /// Kill the handler if one call has not exited after SECS seconds
@@ -292,7 +293,8 @@ fn check(args: &CheckArgs) -> Exit {
     };
     let device = request::device(&args.device, secrets);
     let runner = Runner::new(&args.handler).timeout(args.timeout);
-    let report = dci_harness::check::run(&runner, &device, args.port.as_deref());
+    let port = dci_harness::check::PortChoice::parse(args.port.as_deref());
+    let report = dci_harness::check::run(&runner, &device, &port);
     for step in &report.steps {
         out(&step.to_string());
     }

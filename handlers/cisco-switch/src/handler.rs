@@ -162,20 +162,26 @@ impl Handler for CiscoSwitch {
             p.oper_status = row
                 .integer(S_OPER)?
                 .map(|v| IfStatus::from_wire(v).to_protocol());
-            match stack.get(&if_index).and_then(|idx| table.row(idx)) {
-                Some(port_row) => {
-                    p.speed = port_row
-                        .integer(S_PORT_SPEED)?
-                        .and_then(|v| PortAdminSpeed::from_wire(v).to_protocol());
-                    p.duplex = port_row
-                        .integer(S_PORT_DUPLEX)?
-                        .and_then(|v| PortDuplex::from_wire(v).to_protocol());
-                }
-                None => {
-                    p.speed = running_speed(&row)?;
-                    p.duplex = row.integer(S_DOT3_DUPLEX)?.and_then(dot3_duplex);
-                }
-            }
+            // The configured values where portTable has them; a configured value with no
+            // protocol spelling (s155000000, disagree) stays out rather than being replaced
+            // by the running one. Where the cell is absent, the running values.
+            let port_row = stack.get(&if_index).and_then(|idx| table.row(idx));
+            let admin_speed = match &port_row {
+                Some(r) => r.integer(S_PORT_SPEED)?,
+                None => None,
+            };
+            let admin_duplex = match &port_row {
+                Some(r) => r.integer(S_PORT_DUPLEX)?,
+                None => None,
+            };
+            p.speed = match admin_speed {
+                Some(v) => PortAdminSpeed::from_wire(v).to_protocol(),
+                None => running_speed(&row)?,
+            };
+            p.duplex = match admin_duplex {
+                Some(v) => PortDuplex::from_wire(v).to_protocol(),
+                None => row.integer(S_DOT3_DUPLEX)?.and_then(dot3_duplex),
+            };
             ports.push(p);
         }
         Ok(Response {
