@@ -1,5 +1,10 @@
-//! `cargo xtask bench ups`: whole-process figures of handlers against their peers, for the
-//! closing notes. Never a timed test: it measures and prints, it does not judge.
+//! `cargo xtask bench ups|switch`: whole-process figures of handlers against their peers, for
+//! the closing notes. Never a timed test: it measures and prints, it does not judge.
+//!
+//! `switch` serves a generated 48-port and 384-port switch from snmpsim and compares
+//! `cisco-switch status` with the seed's Python handler and net-snmp's `snmpbulkwalk` of
+//! ifTable. SNMP requests are counted for all three alike, by sending each once through a
+//! counting UDP relay; times are taken without the relay.
 //!
 //! Each case runs in a child of xtask itself (`bench-child`) that runs the command N times in a
 //! row with the request on stdin. That child's `getrusage(RUSAGE_CHILDREN)` then holds exactly
@@ -23,6 +28,7 @@ struct Case {
     program: PathBuf,
     args: Vec<String>,
     stdin: Option<PathBuf>,
+    env: Vec<(String, String)>,
 }
 
 /// What one case cost.
@@ -30,6 +36,7 @@ struct Figures {
     median_wall: Duration,
     cpu_per_run: Duration,
     peak_rss_kib: i64,
+    failed_runs: i64,
 }
 
 pub fn run(args: &[String]) -> Result<()> {
@@ -41,7 +48,8 @@ pub fn run(args: &[String]) -> Result<()> {
         .context("--runs N")?;
     match flags.positional.first().map(String::as_str) {
         Some("ups") => ups(runs),
-        _ => bail!("usage: cargo xtask bench ups [--runs N]"),
+        Some("switch") => switch(flags.value("runs").map_or(Ok(20), str::parse)?),
+        _ => bail!("usage: cargo xtask bench ups|switch [--runs N]"),
     }
 }
 
@@ -77,24 +85,28 @@ fn ups(runs: usize) -> Result<()> {
             program: exe.clone(),
             args: vec!["-info".into()],
             stdin: None,
+            env: vec![],
         },
         Case {
             label: "seed_ups.py -info".into(),
             program: python.clone(),
             args: vec![seed.clone(), "-info".into()],
             stdin: None,
+            env: vec![],
         },
         Case {
             label: "ups-sim status".into(),
             program: exe.clone(),
             args: vec![],
             stdin: Some(request.clone()),
+            env: vec![],
         },
         Case {
             label: "seed_ups.py status".into(),
             program: python,
             args: vec![seed],
             stdin: Some(request),
+            env: vec![],
         },
     ];
     report(&cases, runs)?;
@@ -123,15 +135,24 @@ fn report(cases: &[Case], runs: usize) -> Result<()> {
     print_line("|---|---|---|---|");
     for c in cases {
         let f = measure(c, runs)?;
-        print_line(&format!(
-            "| {} | {:.2} ms | {:.2} ms | {:.1} MiB |",
-            c.label,
-            f.median_wall.as_secs_f64() * 1e3,
-            f.cpu_per_run.as_secs_f64() * 1e3,
-            f.peak_rss_kib as f64 / 1024.0
-        ));
+        print_line(&row(&c.label, &f, None));
     }
     Ok(())
+}
+
+fn row(label: &str, f: &Figures, requests: Option<u64>) -> String {
+    let failed = if f.failed_runs > 0 {
+        format!(" ({} of the runs failed)", f.failed_runs)
+    } else {
+        String::new()
+    };
+    let req = requests.map(|r| format!(" {r} |")).unwrap_or_default();
+    format!(
+        "| {label}{failed} | {:.2} ms | {:.2} ms | {:.1} MiB |{req}",
+        f.median_wall.as_secs_f64() * 1e3,
+        f.cpu_per_run.as_secs_f64() * 1e3,
+        f.peak_rss_kib as f64 / 1024.0
+    )
 }
 
 fn measure(c: &Case, runs: usize) -> Result<Figures> {
@@ -145,6 +166,7 @@ fn measure(c: &Case, runs: usize) -> Result<Figures> {
             .unwrap_or("-".as_ref()),
     );
     cmd.arg(&c.program).args(&c.args);
+    cmd.envs(c.env.iter().map(|(k, v)| (k, v)));
     let out = cmd.stderr(Stdio::inherit()).output()?;
     if !out.status.success() {
         bail!("measuring {} failed", c.label);
@@ -154,24 +176,27 @@ fn measure(c: &Case, runs: usize) -> Result<Figures> {
         .split_whitespace()
         .map(str::parse)
         .collect::<Result<_, _>>()?;
-    let [wall_ns, cpu_ns, rss] = nums[..] else {
+    let [wall_ns, cpu_ns, rss, failed] = nums[..] else {
         bail!("bench-child said {text:?}")
     };
     Ok(Figures {
         median_wall: Duration::from_nanos(wall_ns as u64),
         cpu_per_run: Duration::from_nanos(cpu_ns as u64),
         peak_rss_kib: rss,
+        failed_runs: failed,
     })
 }
 
 /// The measuring child: `bench-child RUNS STDIN|- PROGRAM ARGS…`. Prints
-/// `median_wall_ns cpu_per_run_ns peak_rss_kib`.
+/// `median_wall_ns cpu_per_run_ns peak_rss_kib failed_runs` (a run fails when it exits
+/// non-zero or writes nothing: the seed's switch handler does at 384 ports).
 pub fn child(args: &[String]) -> Result<()> {
     let [runs, stdin, program, rest @ ..] = args else {
         bail!("bench-child RUNS STDIN PROGRAM ARGS…")
     };
     let runs: usize = runs.parse()?;
     let mut walls = Vec::with_capacity(runs);
+    let mut failed = 0;
     for _ in 0..runs {
         let input = if stdin == "-" {
             Stdio::piped()
@@ -186,11 +211,8 @@ pub fn child(args: &[String]) -> Result<()> {
             .stderr(Stdio::piped())
             .output()?;
         walls.push(started.elapsed());
-        if out.stdout.is_empty() {
-            bail!(
-                "{program} wrote nothing: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+        if out.stdout.is_empty() || !out.status.success() {
+            failed += 1;
         }
     }
     walls.sort();
@@ -198,7 +220,7 @@ pub fn child(args: &[String]) -> Result<()> {
     let tv_ns = |t: nix::sys::time::TimeVal| t.tv_sec() * 1_000_000_000 + t.tv_usec() * 1_000;
     let cpu = (tv_ns(u.user_time()) + tv_ns(u.system_time())) / runs as i64;
     print_line(&format!(
-        "{} {} {}",
+        "{} {} {} {failed}",
         walls[runs / 2].as_nanos(),
         cpu,
         u.max_rss()
@@ -209,4 +231,230 @@ pub fn child(args: &[String]) -> Result<()> {
 #[allow(clippy::print_stdout)]
 fn print_line(s: &str) {
     println!("{s}");
+}
+
+fn switch(runs: usize) -> Result<()> {
+    let sh = Shell::new()?;
+    let root = workspace::root();
+    sh.change_dir(&root);
+    crate::testbed::install(&sh)?;
+    cmd!(
+        sh,
+        "cargo build --release --locked --target {MUSL} -p cisco-switch"
+    )
+    .run()?;
+    cmd!(sh, "cargo build --locked -p e2e --bin gen-recording").run()?;
+    let exe = root.join("target").join(MUSL).join("release/cisco-switch");
+    let seed = root.join("../shared/peers/seed_switch.py");
+    if !seed.is_file() {
+        bail!(
+            "{} not found: the peers live in ../shared beside the checkout",
+            seed.display()
+        );
+    }
+    let python = PathBuf::from("/usr/bin/python3");
+    let has_pysnmp = Command::new(&python)
+        .args(["-c", "import pysnmp"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_pysnmp {
+        bail!("Debian's python3 lacks pysnmp: cargo xtask testbed install (python3-pysnmp4)");
+    }
+    let scratch = root.join("target/bench/switch");
+    if scratch.exists() {
+        std::fs::remove_dir_all(&scratch)?;
+    }
+    let data = scratch.join("data");
+    sh.create_dir(&data)?;
+    let generator = root.join("target/debug/gen-recording");
+    for (ports, community) in [("48", "sw48"), ("384", "sw384")] {
+        cmd!(
+            sh,
+            "{generator} switch --ports {ports} --community {community} {data}"
+        )
+        .run()?;
+    }
+    let agent = crate::testbed::start_snmpsim(&scratch, &data, Duration::from_secs(60))?;
+    let result = (|| -> Result<()> {
+        print_line(&format!(
+            "{runs} runs per case, medians of wall time; CPU is user+system per run; peak RSS is the largest of the runs; SNMP requests counted by a relay in one extra run\n"
+        ));
+        for (ports, community) in [(48, "sw48"), (384, "sw384")] {
+            print_line(&format!(
+                "\n{ports} ports (snmpsim, at most 64 values per answer)\n"
+            ));
+            print_line("| case | wall | CPU | peak RSS | SNMP requests |");
+            print_line("|---|---|---|---|---|");
+            let cases = switch_cases(&scratch, &exe, &python, &seed, community, agent.port)?;
+            let relay = Relay::start(agent.port)?;
+            for (i, c) in cases.iter().enumerate() {
+                let counted = switch_cases(&scratch, &exe, &python, &seed, community, relay.port)?;
+                let requests = relay.count(|| run_once(&counted[i]))?;
+                let f = measure(c, runs)?;
+                print_line(&row(&c.label, &f, Some(requests)));
+            }
+        }
+        Ok(())
+    })();
+    crate::testbed::kill_group(agent.pid)?;
+    result?;
+    let size = std::fs::metadata(&exe)?.len();
+    print_line(&format!(
+        "\nrelease binary cisco-switch ({MUSL}, stripped): {size} bytes"
+    ));
+    Ok(())
+}
+
+/// Our handler, the seed's, and net-snmp's walk of ifTable, all against `port`.
+fn switch_cases(
+    scratch: &Path,
+    exe: &Path,
+    python: &Path,
+    seed: &Path,
+    community: &str,
+    port: u16,
+) -> Result<Vec<Case>> {
+    let ours = scratch.join(format!("{community}-{port}-ours.xml"));
+    std::fs::write(
+        &ours,
+        format!(
+            "<doc><func>status</func><device_params><ip>127.0.0.1:{port}</ip><snmp_ver>SNMP v2c</snmp_ver><snmp_community>{community}</snmp_community></device_params></doc>"
+        ),
+    )?;
+    // The seed takes the address without a port, and the port from SNMP_PORT.
+    let theirs = scratch.join(format!("{community}-{port}-seed.xml"));
+    std::fs::write(
+        &theirs,
+        format!(
+            "<doc><func>status</func><device_params><ip>127.0.0.1</ip><snmp_ver>SNMP v2c</snmp_ver><snmp_community>{community}</snmp_community></device_params></doc>"
+        ),
+    )?;
+    let tools = scratch.join("net-snmp");
+    std::fs::create_dir_all(&tools)?;
+    let tools = tools.to_string_lossy().into_owned();
+    Ok(vec![
+        Case {
+            label: "cisco-switch status".into(),
+            program: exe.to_owned(),
+            args: vec![],
+            stdin: Some(ours),
+            env: vec![],
+        },
+        Case {
+            label: "seed_switch.py status".into(),
+            program: python.to_owned(),
+            args: vec![seed.to_string_lossy().into_owned()],
+            stdin: Some(theirs),
+            env: vec![("SNMP_PORT".into(), port.to_string())],
+        },
+        Case {
+            label: "snmpbulkwalk -Cr50 ifTable".into(),
+            program: PathBuf::from("/usr/bin/snmpbulkwalk"),
+            args: [
+                "-v2c",
+                "-c",
+                community,
+                "-Cr50",
+                "-On",
+                &format!("127.0.0.1:{port}"),
+                "1.3.6.1.2.1.2.2",
+            ]
+            .map(String::from)
+            .to_vec(),
+            stdin: None,
+            env: vec![
+                ("MIBS".into(), String::new()),
+                ("SNMPCONFPATH".into(), tools.clone()),
+                ("SNMP_PERSISTENT_DIR".into(), tools),
+            ],
+        },
+    ])
+}
+
+fn run_once(c: &Case) -> Result<()> {
+    let input = match &c.stdin {
+        Some(p) => Stdio::from(std::fs::File::open(p)?),
+        None => Stdio::null(),
+    };
+    Command::new(&c.program)
+        .args(&c.args)
+        .envs(c.env.iter().map(|(k, v)| (k, v)))
+        .stdin(input)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()?;
+    Ok(())
+}
+
+/// A UDP relay on 127.0.0.1 in front of an agent, counting the datagrams clients send. One
+/// client at a time: answers go to whoever sent last.
+struct Relay {
+    port: u16,
+    requests: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Relay {
+    fn start(agent_port: u16) -> Result<Relay> {
+        use std::net::UdpSocket;
+        use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+        use std::sync::{Arc, Mutex};
+        let front = UdpSocket::bind("127.0.0.1:0")?;
+        let back = UdpSocket::bind("127.0.0.1:0")?;
+        back.connect(("127.0.0.1", agent_port))?;
+        let tick = Some(Duration::from_millis(50));
+        front.set_read_timeout(tick)?;
+        back.set_read_timeout(tick)?;
+        let port = front.local_addr()?.port();
+        let requests = Arc::new(AtomicU64::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let client = Arc::new(Mutex::new(None));
+        let (front2, back2) = (front.try_clone()?, back.try_clone()?);
+        let (req, stop1, client1) = (requests.clone(), stop.clone(), client.clone());
+        let up = std::thread::spawn(move || {
+            let mut buf = vec![0u8; 65_536];
+            while !stop1.load(Ordering::Relaxed) {
+                if let Ok((n, from)) = front.recv_from(&mut buf) {
+                    req.fetch_add(1, Ordering::Relaxed);
+                    *client1.lock().expect("relay lock") = Some(from);
+                    let _ = back.send(&buf[..n]);
+                }
+            }
+        });
+        let stop2 = stop.clone();
+        let down = std::thread::spawn(move || {
+            let mut buf = vec![0u8; 65_536];
+            while !stop2.load(Ordering::Relaxed) {
+                if let Ok(n) = back2.recv(&mut buf)
+                    && let Some(to) = *client.lock().expect("relay lock")
+                {
+                    let _ = front2.send_to(&buf[..n], to);
+                }
+            }
+        });
+        Ok(Relay {
+            port,
+            requests,
+            stop,
+            threads: vec![up, down],
+        })
+    }
+
+    /// Runs `f` and returns how many requests passed the relay meanwhile.
+    fn count(&self, f: impl FnOnce() -> Result<()>) -> Result<u64> {
+        use std::sync::atomic::Ordering;
+        let before = self.requests.load(Ordering::Relaxed);
+        f()?;
+        Ok(self.requests.load(Ordering::Relaxed) - before)
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
 }

@@ -30,8 +30,9 @@ tasks:
   testbed stop | status       stop them / show their pids and ports
   conformance DIR             every SNMP handler against every .snmprec in DIR (own snmpsim
                               each), judged by dci-harness check; report in target/conformance
-  bench ups [--runs N]        whole-process wall time, CPU and peak RSS of handlers against
-                              the seed's Python handlers (../shared/peers)
+  bench ups|switch [--runs N] whole-process wall time, CPU and peak RSS (and SNMP requests)
+                              of handlers against the seed's Python handlers
+                              (../shared/peers) and net-snmp
 ";
 
 #[allow(clippy::print_stderr)]
