@@ -129,53 +129,16 @@ impl Session {
                 }
             }
             pending.clear();
-            // Then GETBULK answers row by row: the k-th value belongs to the (k mod n)-th
-            // column.
-            let n = active.len();
-            if n == 0 {
-                continue;
-            }
-            let mut ended = vec![false; n];
-            for (k, vb) in varbinds[s..].iter().enumerate() {
-                let slot = k % n;
-                if ended[slot] {
-                    continue;
-                }
-                let cursor = &mut cursors[active[slot]];
-                let oid = Oid(vb.oid.arcs().to_vec());
-                let value = from_wire(&vb.value);
-                let Some(index) = oid.suffix(cursor.base) else {
-                    ended[slot] = true;
-                    cursor.done = true;
-                    continue;
-                };
-                let value = match value {
-                    Ok(v) => v,
-                    // endOfMibView, or an exception where a value belongs: the column is over.
-                    Err(_) => {
-                        ended[slot] = true;
-                        cursor.done = true;
-                        continue;
-                    }
-                };
-                if oid <= cursor.last {
-                    return Err(SnmpError::NonIncreasing {
-                        target: self.target.clone(),
-                        column: Oid::from(cursor.base),
-                        previous: cursor.last.clone(),
-                        oid,
-                    });
-                }
-                cursor.out.push((index.to_vec(), value));
-                if cursor.out.len() > MAX_ROWS {
-                    return Err(SnmpError::TooManyRows {
-                        target: self.target.clone(),
-                        column: Oid::from(cursor.base),
-                        limit: MAX_ROWS,
-                    });
-                }
-                cursor.last = oid;
-            }
+            let row: Vec<(Oid, Result<Value, ()>)> = varbinds[s..]
+                .iter()
+                .map(|vb| {
+                    (
+                        Oid(vb.oid.arcs().to_vec()),
+                        from_wire(&vb.value).map_err(|_| ()),
+                    )
+                })
+                .collect();
+            absorb(&self.target, &mut cursors, &active, row)?;
         }
         Ok((scalar_values, cursors.into_iter().map(|c| c.out).collect()))
     }
@@ -208,6 +171,54 @@ impl Session {
             reason: reason.to_owned(),
         }
     }
+}
+
+/// Takes one answer's repeated varbinds into the cursors of the `active` columns. GETBULK
+/// answers row by row, so the k-th value belongs to the (k mod n)-th active column; a GETNEXT
+/// answer is the one-row case. A column ends at the first OID outside it or at an exception
+/// (endOfMibView); an OID not after the previous one of its column is refused, as is a column
+/// longer than [`MAX_ROWS`]. `Err(())` stands for an exception in place of a value.
+fn absorb(
+    target: &str,
+    cursors: &mut [Cursor<'_>],
+    active: &[usize],
+    answer: Vec<(Oid, Result<Value, ()>)>,
+) -> Result<(), SnmpError> {
+    let n = active.len();
+    if n == 0 {
+        return Ok(());
+    }
+    let mut ended = vec![false; n];
+    for (k, (oid, value)) in answer.into_iter().enumerate() {
+        let slot = k % n;
+        if ended[slot] {
+            continue;
+        }
+        let cursor = &mut cursors[active[slot]];
+        let (Some(index), Ok(value)) = (oid.suffix(cursor.base), value) else {
+            ended[slot] = true;
+            cursor.done = true;
+            continue;
+        };
+        if oid <= cursor.last {
+            return Err(SnmpError::NonIncreasing {
+                target: target.to_owned(),
+                column: Oid::from(cursor.base),
+                previous: cursor.last.clone(),
+                oid,
+            });
+        }
+        cursor.out.push((index.to_vec(), value));
+        if cursor.out.len() > MAX_ROWS {
+            return Err(SnmpError::TooManyRows {
+                target: target.to_owned(),
+                column: Oid::from(cursor.base),
+                limit: MAX_ROWS,
+            });
+        }
+        cursor.last = oid;
+    }
+    Ok(())
 }
 
 /// Columns joined by index: one row per index that any column has.

@@ -67,3 +67,172 @@ fn oids_and_values_display() {
     assert_eq!(Value::Integer(-3).as_unsigned(), None);
     assert_eq!(Value::Gauge32(7).as_unsigned(), Some(7));
 }
+
+fn cursors<'a>(columns: &[&'a [u32]]) -> Vec<Cursor<'a>> {
+    columns
+        .iter()
+        .map(|c| Cursor {
+            base: c,
+            last: Oid::from(*c),
+            done: false,
+            out: Vec::new(),
+        })
+        .collect()
+}
+
+fn vb(base: &[u32], index: &[u32], v: i64) -> (Oid, Result<Value, ()>) {
+    (Oid::join(base, index), Ok(Value::Integer(v)))
+}
+
+const C: &[u32] = &[1, 3, 6, 1, 2, 1, 2, 2, 1, 8];
+const NEXT: &[u32] = &[1, 3, 6, 1, 2, 1, 2, 2, 1, 9, 1];
+
+#[test]
+fn a_bulk_answer_is_split_row_by_row_and_columns_end_on_their_own() {
+    let mut cs = cursors(&[A, B]);
+    // Row 1: A.1, B.1; row 2: A.2, then B has left its column (B's next is C.1).
+    let answer = vec![
+        vb(A, &[1], 10),
+        vb(B, &[1], 20),
+        vb(A, &[2], 11),
+        vb(C, &[1], 99),
+        vb(A, &[3], 12),
+        vb(C, &[2], 98),
+    ];
+    absorb("t", &mut cs, &[0, 1], answer).unwrap();
+    assert_eq!(
+        cs[0].out.iter().map(|(i, _)| i[0]).collect::<Vec<_>>(),
+        [1, 2, 3]
+    );
+    assert!(!cs[0].done);
+    assert_eq!(cs[1].out.len(), 1);
+    assert!(cs[1].done, "B ended when its walk left the column");
+    assert_eq!(cs[0].last, Oid::join(A, &[3]));
+}
+
+#[test]
+fn an_exception_ends_the_column() {
+    let mut cs = cursors(&[B]);
+    absorb(
+        "t",
+        &mut cs,
+        &[0],
+        vec![
+            vb(B, &[1], 1),
+            (Oid::join(B, &[2]), Err(())),
+            vb(B, &[3], 3),
+        ],
+    )
+    .unwrap();
+    assert_eq!(cs[0].out.len(), 1);
+    assert!(cs[0].done);
+}
+
+#[test]
+fn only_active_columns_take_values() {
+    let mut cs = cursors(&[A, B, C]);
+    cs[1].done = true;
+    absorb(
+        "t",
+        &mut cs,
+        &[0, 2],
+        vec![
+            vb(A, &[7], 1),
+            vb(C, &[7], 2),
+            (Oid::from(NEXT), Ok(Value::Null)),
+            vb(C, &[8], 3),
+        ],
+    )
+    .unwrap();
+    assert_eq!(cs[0].out.len(), 1);
+    assert!(cs[0].done, "A's second value was outside it");
+    assert_eq!(cs[2].out.len(), 2);
+    assert!(cs[1].out.is_empty());
+}
+
+#[test]
+fn oids_that_do_not_increase_are_refused() {
+    let mut cs = cursors(&[A]);
+    absorb("127.0.0.1:161", &mut cs, &[0], vec![vb(A, &[5], 1)]).unwrap();
+    let e = absorb("127.0.0.1:161", &mut cs, &[0], vec![vb(A, &[5], 1)]).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "127.0.0.1:161 returned 1.3.6.1.2.1.2.2.1.2.5 after 1.3.6.1.2.1.2.2.1.2.5 while walking 1.3.6.1.2.1.2.2.1.2: OIDs must increase"
+    );
+    let mut cs = cursors(&[A]);
+    let e = absorb("t", &mut cs, &[0], vec![vb(A, &[5, 1], 1), vb(A, &[4], 1)]).unwrap_err();
+    assert!(matches!(e, SnmpError::NonIncreasing { .. }), "{e}");
+}
+
+#[test]
+fn a_walk_that_never_ends_is_cut_off() {
+    let mut cs = cursors(&[A]);
+    let answer: Vec<_> = (1..=(MAX_ROWS as u32 + 1))
+        .map(|i| vb(A, &[i], 0))
+        .collect();
+    let e = absorb("t", &mut cs, &[0], answer).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!("t: walking 1.3.6.1.2.1.2.2.1.2 returned more than {MAX_ROWS} rows")
+    );
+}
+
+#[test]
+fn error_types_map_onto_the_protocol() {
+    use dci_protocol::ErrorType;
+    let cases: Vec<(SnmpError, ErrorType)> = vec![
+        (
+            SnmpError::NoAnswer {
+                target: "t".into(),
+                tries: 3,
+                timeout: std::time::Duration::from_secs(1),
+                credential: "community",
+            },
+            ErrorType::Connection,
+        ),
+        (
+            SnmpError::Auth {
+                target: "t".into(),
+                reason: "r".into(),
+            },
+            ErrorType::Connection,
+        ),
+        (
+            SnmpError::Deadline {
+                target: "t".into(),
+                deadline: std::time::Duration::from_secs(30),
+            },
+            ErrorType::Connection,
+        ),
+        (
+            SnmpError::Status {
+                target: "t".into(),
+                status: "noAccess".into(),
+                oid: None,
+            },
+            ErrorType::UnexpectedData,
+        ),
+        (
+            SnmpError::NoSuch {
+                target: "t".into(),
+                oid: Oid::from(A),
+                exception: "noSuchObject",
+            },
+            ErrorType::UnexpectedData,
+        ),
+        (
+            SnmpError::NotConfirmed {
+                target: "t".into(),
+                oid: Oid::from(A),
+                wanted: "1".into(),
+                last: "2".into(),
+                waited: std::time::Duration::from_secs(2),
+            },
+            ErrorType::UnexpectedData,
+        ),
+    ];
+    for (e, t) in cases {
+        let text = e.to_string();
+        assert_eq!(dci_protocol::Error::from(e).error_type(), t, "{text}");
+    }
+}
