@@ -1,6 +1,8 @@
 //! End-to-end tests: real executables, run as DCImanager runs them (one process per call,
 //! request on stdin, one document on stdout).
 
+mod cisco_switch;
+mod cisco_switch_snmpd;
 mod harness;
 mod malformed;
 mod runtime;

@@ -61,6 +61,8 @@ const PORT_TRIES: usize = 5;
 
 const SNMPSIMD: &str = "/usr/bin/snmpsimd";
 const SNMPD: &str = "/usr/sbin/snmpd";
+/// iproute2, to run an agent and its tools inside a network namespace (`ip netns exec`).
+pub const IP: &str = "/usr/sbin/ip";
 /// Debian's directory of snmpsim's variation modules (`writecache` among them).
 const VARIATION_MODULES: &str = "/usr/share/snmpsim/variation";
 
@@ -113,6 +115,8 @@ struct Agent {
     child: Child,
     port: u16,
     log: PathBuf,
+    /// The network namespace it runs in (`None`: the host's).
+    netns: Option<String>,
 }
 
 impl Agent {
@@ -121,6 +125,19 @@ impl Agent {
         // scratch directory, which goes too), and a kill cannot be ignored.
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// `exe`, or `ip netns exec NETNS exe` when a namespace is given. `ip netns exec` replaces itself
+/// with `exe` (no fork), so the child's pid is the program's and killing it kills the program.
+fn in_netns(exe: &str, netns: Option<&str>) -> Command {
+    match netns {
+        None => Command::new(exe),
+        Some(ns) => {
+            let mut cmd = Command::new(IP);
+            cmd.args(["netns", "exec", ns, exe]);
+            cmd
+        }
     }
 }
 
@@ -145,11 +162,13 @@ fn free_port() -> u16 {
 /// A net-snmp command line tool (`snmpget`, `snmpset`, `snmpbulkwalk`, …) by absolute path,
 /// reading no configuration and loading no MIB (`MIBS` empty: Debian ships only a few, and the
 /// tools complain about each missing import), with its persistent state kept in `state`.
+/// Inside network namespace `netns` when one is given (`ip netns exec NETNS /usr/bin/TOOL`,
+/// which keeps the environment).
 #[track_caller]
-fn net_snmp_tool(tool: &str, state: &Path) -> Command {
+fn net_snmp_tool(tool: &str, state: &Path, netns: Option<&str>) -> Command {
     let exe = format!("/usr/bin/{tool}");
     require(&exe);
-    let mut cmd = Command::new(exe);
+    let mut cmd = in_netns(&exe, netns);
     cmd.env("SNMPCONFPATH", state)
         .env("SNMP_PERSISTENT_DIR", state)
         .env("MIBS", "")
@@ -165,6 +184,7 @@ fn start_agent(
     log: &Path,
     tools: &Path,
     community: &str,
+    netns: Option<&str>,
     command: &dyn Fn(u16) -> Command,
 ) -> Agent {
     let started = Instant::now();
@@ -182,6 +202,7 @@ fn start_agent(
             child,
             port,
             log: log.to_owned(),
+            netns: netns.map(str::to_owned),
         };
         match wait_ready(&mut agent, tools, community, started) {
             Ready::Yes => return agent,
@@ -233,7 +254,7 @@ fn wait_ready(agent: &mut Agent, tools: &Path, community: &str, started: Instant
         if started.elapsed() > READY_WITHIN {
             return Ready::TimedOut;
         }
-        let out = net_snmp_tool("snmpget", tools)
+        let out = net_snmp_tool("snmpget", tools, agent.netns.as_deref())
             .args(["-v2c", "-c", community, "-r", "0", "-t", "0.1", "-On"])
             .arg(&target)
             .arg(SYS_DESCR_0)
@@ -335,7 +356,7 @@ impl Snmpsim {
             cmd
         };
         let log = scratch.0.join("snmpsim.log");
-        let agent = start_agent("snmpsim", &log, &tools, first, &command);
+        let agent = start_agent("snmpsim", &log, &tools, first, None, &command);
         Snmpsim {
             agent,
             communities,
@@ -374,7 +395,7 @@ impl Snmpsim {
     /// the arguments, the target [`Snmpsim::endpoint`] among them.
     #[track_caller]
     pub fn net_snmp(&self, tool: &str) -> Command {
-        net_snmp_tool(tool, &self.tools)
+        net_snmp_tool(tool, &self.tools, None)
     }
 
     /// The scratch directory (removed on drop).
@@ -581,6 +602,21 @@ impl Snmpd {
     /// with snmpd's log if it does not start.
     #[track_caller]
     pub fn start() -> Snmpd {
+        Snmpd::start_in(None)
+    }
+
+    /// [`Snmpd::start`] inside the network namespace `netns` (which must exist, with `lo` up):
+    /// snmpd runs as `ip netns exec NETNS /usr/sbin/snmpd …`, so it sees and may change only
+    /// that namespace's interfaces, and its 127.0.0.1 is the namespace's own. Its tools
+    /// ([`Snmpd::net_snmp`]) run there too; so must every client of it.
+    #[track_caller]
+    pub fn start_in_netns(netns: &str) -> Snmpd {
+        require(IP);
+        Snmpd::start_in(Some(netns))
+    }
+
+    #[track_caller]
+    fn start_in(netns: Option<&str>) -> Snmpd {
         require(SNMPD);
         let scratch = Scratch::new("snmpd");
         let conf = scratch.dir("conf", 0o700);
@@ -592,7 +628,7 @@ impl Snmpd {
         let log = scratch.0.join("snmpd.log");
         let conf_path = format!("{}:{}", conf.display(), persist.display());
         let command = |port: u16| {
-            let mut cmd = Command::new(SNMPD);
+            let mut cmd = in_netns(SNMPD, netns);
             cmd.args(["-f", "-I", "-smux", "-Lf"])
                 .arg(&log)
                 .arg(format!("udp:127.0.0.1:{port}"))
@@ -601,7 +637,7 @@ impl Snmpd {
                 .env("MIBS", "");
             cmd
         };
-        let agent = start_agent("snmpd", &log, &tools, Self::RO_COMMUNITY, &command);
+        let agent = start_agent("snmpd", &log, &tools, Self::RO_COMMUNITY, netns, &command);
         Snmpd {
             agent,
             tools,
@@ -629,10 +665,11 @@ impl Snmpd {
         read_log(&self.agent.log)
     }
 
-    /// A net-snmp tool by absolute path, as [`Snmpsim::net_snmp`].
+    /// A net-snmp tool by absolute path, as [`Snmpsim::net_snmp`] (in snmpd's network
+    /// namespace, if it has one).
     #[track_caller]
     pub fn net_snmp(&self, tool: &str) -> Command {
-        net_snmp_tool(tool, &self.tools)
+        net_snmp_tool(tool, &self.tools, self.agent.netns.as_deref())
     }
 
     /// The scratch directory (removed on drop).

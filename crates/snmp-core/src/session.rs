@@ -4,7 +4,10 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use async_snmp::{Auth, ClientBuilder, ErrorStatus, Retry, UdpHandle, UdpTransport, UsmConfig};
+use async_snmp::{
+    Auth, ClientBuilder, DesSaltState, ErrorStatus, PersistedDesSaltState, Retry, UdpHandle,
+    UdpTransport, UsmConfig,
+};
 use dci_protocol::{
     AuthProtocol, Device, Host, Limits, PrivProtocol, SnmpAuth, SnmpVersion, UsmSecurity,
 };
@@ -97,11 +100,15 @@ impl Session {
                     limits.retries
                 ),
             })?;
-        let client = ClientBuilder::new(wire_auth(auth)?)
+        let mut builder = ClientBuilder::new(wire_auth(auth)?)
             .request_timeout(limits.timeout)
             .retry(retry)
             // One multi-varbind GETNEXT per row on v1: never split a row over requests.
-            .max_oids_per_request(128)
+            .max_oids_per_request(128);
+        if uses_des(auth) {
+            builder = builder.des_salt_state(des_salt_state()?);
+        }
+        let client = builder
             .build_with_transport(Counting {
                 inner: handle,
                 counters: Arc::clone(&counters),
@@ -502,6 +509,43 @@ fn wire_auth(auth: &SnmpAuth) -> Result<Auth, SnmpError> {
             Auth::from(cfg)
         }
     })
+}
+
+fn uses_des(auth: &SnmpAuth) -> bool {
+    matches!(
+        auth,
+        SnmpAuth::V3(dci_protocol::Usm {
+            security: UsmSecurity::AuthPriv {
+                priv_protocol: PrivProtocol::Des,
+                ..
+            },
+            ..
+        })
+    )
+}
+
+/// The sender state DES privacy needs. Its salt (RFC 3414 §8.1.1.1: the sender's engine boots
+/// and a counter) must never repeat under one key, and async-snmp refuses DES without state that
+/// guarantees so. A handler is one short process that keeps nothing between runs, so each
+/// session takes a boots epoch of its own at random (std's per-process random hash keys, mixed
+/// with the clock and the pid), as net-snmp's tools start their salt at a random value; the
+/// counter then runs from 1 within the session.
+fn des_salt_state() -> Result<DesSaltState, SnmpError> {
+    use std::hash::{BuildHasher, Hasher};
+    /// snmpEngineBoots' largest value (RFC 3414); `restart` advances the epoch by one.
+    const MAX_BOOTS: u64 = 2_147_483_647;
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    h.write_u128(now.as_nanos());
+    h.write_u32(std::process::id());
+    let previous = u32::try_from(h.finish() % (MAX_BOOTS - 1) + 1).unwrap_or(1);
+    PersistedDesSaltState::new(previous)
+        .and_then(|p| DesSaltState::restart(p, |_| Ok::<(), std::convert::Infallible>(())))
+        .map_err(|e| SnmpError::Config {
+            reason: format!("DES privacy state: {e}"),
+        })
 }
 
 fn wire_auth_protocol(p: AuthProtocol) -> async_snmp::AuthProtocol {

@@ -1,0 +1,110 @@
+//! `gen-recording`: writes a generated switch recording for snmpsim (benchmarks use a 48-port and
+//! a 384-port switch).
+//!
+//! ```text
+//! gen-recording switch --ports N [--modules M] [--no-port-table] [--community NAME] DIR
+//! ```
+//!
+//! writes `DIR/NAME.snmprec` (NAME defaults to `switch`), the recording that
+//! `e2e::fixtures::SwitchRecording` makes with those knobs: N Ethernet ports spread over M stack
+//! modules (N a multiple of M), with CISCO-STACK-MIB's portTable unless `--no-port-table`, plus
+//! ifXTable, dot3StatsDuplexStatus, Vlan1, Null0 and Port-channel1. snmpsim serves it under the
+//! community NAME.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use e2e::fixtures::SwitchRecording;
+
+const USAGE: &str =
+    "usage: gen-recording switch --ports N [--modules M] [--no-port-table] [--community NAME] DIR";
+
+/// What the command line asks for.
+#[derive(Debug)]
+struct Args {
+    ports: u32,
+    modules: u32,
+    port_table: bool,
+    community: String,
+    dir: PathBuf,
+}
+
+fn parse(args: &[String]) -> Result<Args, String> {
+    let mut it = args.iter();
+    match it.next().map(String::as_str) {
+        Some("switch") => {}
+        Some(other) => return Err(format!("unknown kind of recording '{other}'")),
+        None => return Err("missing the kind of recording".into()),
+    }
+    let number = |flag: &str, v: Option<&String>| -> Result<u32, String> {
+        let v = v.ok_or_else(|| format!("{flag} needs a value"))?;
+        v.parse::<u32>()
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| format!("{flag}: expected a number from 1, got '{v}'"))
+    };
+    let mut ports = None;
+    let mut modules = 1;
+    let mut port_table = true;
+    let mut community = "switch".to_owned();
+    let mut dir = None;
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--ports" => ports = Some(number(a, it.next())?),
+            "--modules" => modules = number(a, it.next())?,
+            "--no-port-table" => port_table = false,
+            "--community" => {
+                community = it
+                    .next()
+                    .filter(|c| !c.is_empty() && !c.starts_with('-'))
+                    .ok_or("--community needs a name")?
+                    .clone();
+            }
+            flag if flag.starts_with('-') => return Err(format!("unknown option '{flag}'")),
+            path if dir.is_none() => dir = Some(PathBuf::from(path)),
+            extra => return Err(format!("unexpected argument '{extra}'")),
+        }
+    }
+    let ports = ports.ok_or("--ports is required")?;
+    if !ports.is_multiple_of(modules) {
+        return Err(format!(
+            "{ports} ports do not spread over {modules} modules"
+        ));
+    }
+    Ok(Args {
+        ports,
+        modules,
+        port_table,
+        community,
+        dir: dir.ok_or("missing the output directory")?,
+    })
+}
+
+#[allow(clippy::print_stderr)]
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args = match parse(&args) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("gen-recording: {e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) = std::fs::create_dir_all(&args.dir) {
+        eprintln!("gen-recording: creating {}: {e}", args.dir.display());
+        return ExitCode::FAILURE;
+    }
+    let switch = SwitchRecording::new(args.ports)
+        .modules(args.modules)
+        .port_table(args.port_table)
+        .hostname(&args.community)
+        .build();
+    let path = switch.recording.write(&args.dir, &args.community);
+    eprintln!(
+        "gen-recording: wrote {} ({} interfaces, {} objects)",
+        path.display(),
+        switch.interfaces.len(),
+        switch.recording.len()
+    );
+    ExitCode::SUCCESS
+}
