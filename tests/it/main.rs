@@ -4,6 +4,7 @@
 mod cisco_switch;
 mod cisco_switch_snmpd;
 mod harness;
+mod ipmi;
 mod malformed;
 mod runtime;
 mod testbed;

@@ -2,6 +2,7 @@
 
 pub mod agents;
 pub mod fixtures;
+pub mod ipmi_sim;
 pub mod snmprec;
 
 use std::io::Write;

@@ -1,5 +1,9 @@
-//! `cargo xtask bench ups|switch`: whole-process figures of handlers against their peers, for
-//! the closing notes. Never a timed test: it measures and prints, it does not judge.
+//! `cargo xtask bench ups|switch|ipmi`: whole-process figures of handlers against their peers,
+//! for the closing notes. Never a timed test: it measures and prints, it does not judge.
+//!
+//! `ipmi` compares `ipmi15 status` and `ipmi20 status` with Debian's `ipmitool -I lan` and
+//! `-I lanplus -C 3` `chassis power status` on one `ipmi_sim`; UDP requests are counted the same
+//! way, through the relay.
 //!
 //! `switch` serves a generated 48-port and 384-port switch from snmpsim and compares
 //! `cisco-switch status` with the seed's Python handler and net-snmp's `snmpbulkwalk` of
@@ -49,7 +53,8 @@ pub fn run(args: &[String]) -> Result<()> {
     match flags.positional.first().map(String::as_str) {
         Some("ups") => ups(runs),
         Some("switch") => switch(flags.value("runs").map_or(Ok(20), str::parse)?),
-        _ => bail!("usage: cargo xtask bench ups|switch [--runs N]"),
+        Some("ipmi") => ipmi(runs),
+        _ => bail!("usage: cargo xtask bench ups|switch|ipmi [--runs N]"),
     }
 }
 
@@ -457,4 +462,109 @@ impl Drop for Relay {
             let _ = t.join();
         }
     }
+}
+
+/// The test bed's administrator (tests/fixtures/ipmi/lan.conf).
+const IPMI_USER: &str = "admin";
+const IPMI_PASSWORD: &str = "admin-pw-1";
+
+fn ipmi(runs: usize) -> Result<()> {
+    let sh = Shell::new()?;
+    let root = workspace::root();
+    sh.change_dir(&root);
+    crate::testbed::install(&sh)?;
+    cmd!(
+        sh,
+        "cargo build --release --locked --target {MUSL} -p ipmi15 -p ipmi20"
+    )
+    .run()?;
+    let release = root.join("target").join(MUSL).join("release");
+    let scratch = root.join("target/bench/ipmi");
+    if scratch.exists() {
+        std::fs::remove_dir_all(&scratch)?;
+    }
+    sh.create_dir(&scratch)?;
+    let agent = crate::testbed::start_ipmi_sim(&scratch)?;
+    let result = (|| -> Result<()> {
+        print_line(&format!(
+            "{runs} runs per case, medians of wall time; CPU is user+system per run; peak RSS is the largest of the runs; UDP requests counted by a relay in one extra run\n"
+        ));
+        print_line("| case | wall | CPU | peak RSS | UDP requests |");
+        print_line("|---|---|---|---|---|");
+        let cases = ipmi_cases(&scratch, &release, agent.port)?;
+        let relay = Relay::start(agent.port)?;
+        for (i, c) in cases.iter().enumerate() {
+            let counted = ipmi_cases(&scratch, &release, relay.port)?;
+            let requests = relay.count(|| run_once(&counted[i]))?;
+            let f = measure(c, runs)?;
+            print_line(&row(&c.label, &f, Some(requests)));
+        }
+        Ok(())
+    })();
+    crate::testbed::kill_group(agent.pid)?;
+    result?;
+    for exe in ["ipmi15", "ipmi20"] {
+        let size = std::fs::metadata(release.join(exe))?.len();
+        print_line(&format!(
+            "\nrelease binary {exe} ({MUSL}, stripped): {size} bytes"
+        ));
+    }
+    Ok(())
+}
+
+/// Both handlers' `status` and ipmitool's `chassis power status` over both LAN versions, all
+/// against `port`. The password reaches ipmitool through its environment (`-E`), as the seed's
+/// handler passes it.
+fn ipmi_cases(scratch: &Path, release: &Path, port: u16) -> Result<Vec<Case>> {
+    let request = scratch.join(format!("status-{port}.xml"));
+    std::fs::write(
+        &request,
+        format!(
+            "<doc><func>status</func><device_params><ip>127.0.0.1:{port}</ip><user>{IPMI_USER}</user><pass>{IPMI_PASSWORD}</pass></device_params></doc>"
+        ),
+    )?;
+    let ipmitool = |label: &str, iface: &[&str]| Case {
+        label: label.into(),
+        program: PathBuf::from("/usr/bin/ipmitool"),
+        args: iface
+            .iter()
+            .copied()
+            .chain([
+                "-H",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+                "-U",
+                IPMI_USER,
+                "-E",
+                "chassis",
+                "power",
+                "status",
+            ])
+            .map(String::from)
+            .collect(),
+        stdin: None,
+        env: vec![("IPMI_PASSWORD".into(), IPMI_PASSWORD.into())],
+    };
+    Ok(vec![
+        Case {
+            label: "ipmi15 status".into(),
+            program: release.join("ipmi15"),
+            args: vec![],
+            stdin: Some(request.clone()),
+            env: vec![],
+        },
+        ipmitool("ipmitool -I lan chassis power status", &["-I", "lan"]),
+        Case {
+            label: "ipmi20 status".into(),
+            program: release.join("ipmi20"),
+            args: vec![],
+            stdin: Some(request),
+            env: vec![],
+        },
+        ipmitool(
+            "ipmitool -I lanplus -C 3 chassis power status",
+            &["-I", "lanplus", "-C", "3"],
+        ),
+    ])
 }

@@ -24,15 +24,18 @@ tasks:
   install --dest DIR [NAMES]  build release handlers and install all (or NAMES) into DIR,
                               checking each with -info
   testbed install             install the agents the tests need (snmpsim, net-snmp snmpd and
-                              tools, pysnmp for the benches) from Debian; needs root
-  testbed start [--data DIR]  start snmpsim (serving DIR, default tests/fixtures/snmp) and
-                              snmpd on free 127.0.0.1 ports, for manual use and benches
+                              tools, pysnmp for the benches, OpenIPMI's ipmi_sim, ipmitool)
+                              from Debian; needs root
+  testbed start [--data DIR]  start snmpsim (serving DIR, default tests/fixtures/snmp),
+                              snmpd and ipmi_sim on free 127.0.0.1 ports, for manual use
+                              and benches
   testbed stop | status       stop them / show their pids and ports
   conformance DIR             every SNMP handler against every .snmprec in DIR (own snmpsim
                               each), judged by dci-harness check; report in target/conformance
-  bench ups|switch [--runs N] whole-process wall time, CPU and peak RSS (and SNMP requests)
-                              of handlers against the seed's Python handlers
-                              (../shared/peers) and net-snmp
+  bench ups|switch|ipmi [--runs N]
+                              whole-process wall time, CPU and peak RSS (and SNMP or UDP
+                              requests) of handlers against the seed's Python handlers
+                              (../shared/peers), net-snmp and ipmitool
 ";
 
 #[allow(clippy::print_stderr)]

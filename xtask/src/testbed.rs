@@ -1,5 +1,5 @@
-//! `cargo xtask testbed install|start|stop|status`: the SNMP agents the end-to-end tests and the
-//! benchmarks talk to, on 127.0.0.1 only.
+//! `cargo xtask testbed install|start|stop|status`: the SNMP agents and the simulated IPMI BMC
+//! the end-to-end tests and the benchmarks talk to, on 127.0.0.1 only.
 //!
 //! `install` puts Debian's packages in place (the tests start their own agents through the `e2e`
 //! crate's guards, so this is all they need from here). `start`/`stop`/`status` run a long-lived
@@ -22,9 +22,17 @@ use crate::flags::Flags;
 use crate::workspace;
 
 /// The Debian packages the tests and benchmarks need: the simulator, net-snmp's agent (the
-/// reference agent) and its tools (the cross-check), and the pysnmp the seed's Python handlers
-/// import (for `cargo xtask bench`).
-const PACKAGES: &[&str] = &["snmpsim", "snmpd", "snmp", "python3-pysnmp4"];
+/// reference agent) and its tools (the cross-check), the pysnmp the seed's Python handlers
+/// import (for `cargo xtask bench`), and OpenIPMI's BMC simulator with ipmitool (the IPMI
+/// handlers' simulated BMC and their cross-check).
+const PACKAGES: &[&str] = &[
+    "snmpsim",
+    "snmpd",
+    "snmp",
+    "python3-pysnmp4",
+    "openipmi",
+    "ipmitool",
+];
 
 /// Package lists older than this are refreshed before an install.
 const LISTS_MAX_AGE: Duration = Duration::from_secs(7 * 24 * 3600);
@@ -181,6 +189,7 @@ fn quiet_system_snmpd(sh: &Shell, just_installed: bool) -> Result<()> {
 struct State {
     snmpsim: Option<Agent>,
     snmpd: Option<Agent>,
+    ipmi_sim: Option<Agent>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -216,6 +225,7 @@ impl State {
             match name {
                 "snmpsim" => state.snmpsim = Some(agent),
                 "snmpd" => state.snmpd = Some(agent),
+                "ipmi_sim" => state.ipmi_sim = Some(agent),
                 _ => bail!("{}: unknown agent {name:?}", state_file().display()),
             }
         }
@@ -233,9 +243,13 @@ impl State {
     }
 
     fn agents(&self) -> impl Iterator<Item = (&'static str, Agent)> {
-        [("snmpsim", self.snmpsim), ("snmpd", self.snmpd)]
-            .into_iter()
-            .filter_map(|(n, a)| a.map(|a| (n, a)))
+        [
+            ("snmpsim", self.snmpsim),
+            ("snmpd", self.snmpd),
+            ("ipmi_sim", self.ipmi_sim),
+        ]
+        .into_iter()
+        .filter_map(|(n, a)| a.map(|a| (n, a)))
     }
 }
 
@@ -279,6 +293,8 @@ fn start(sh: &Shell, data: Option<&str>) -> Result<()> {
     state.snmpsim = Some(start_snmpsim(&run_dir, &data, READY_WITHIN)?);
     state.save()?;
     state.snmpd = Some(start_snmpd(&run_dir)?);
+    state.save()?;
+    state.ipmi_sim = Some(start_ipmi_sim(&run_dir)?);
     state.save()?;
     status()
 }
@@ -567,6 +583,12 @@ fn status() -> Result<()> {
             run.join("snmpd/snmpd.log").display()
         ));
     }
+    if state.ipmi_sim.is_some() {
+        report(&format!(
+            "ipmi_sim: IPMI 1.5 and RMCP+ (ipmitool -C 3); users in tests/fixtures/ipmi/lan.conf; chassis state in {}",
+            run.join("ipmi_sim/chassis").display()
+        ));
+    }
     Ok(())
 }
 
@@ -590,4 +612,75 @@ fn communities_in(dir: &Path) -> Vec<String> {
 #[allow(clippy::print_stdout)]
 fn report(s: &str) {
     println!("{s}");
+}
+
+/// OpenIPMI's `ipmi_sim` as the e2e guard runs it (see tests/src/ipmi_sim.rs): the default
+/// configuration from `tests/fixtures/ipmi/lan.conf` (written by the `e2e` crate and checked
+/// fresh by its tests) with the port and the chassis program filled in, the chassis off.
+pub(crate) fn start_ipmi_sim(run_dir: &Path) -> Result<Agent> {
+    let fixtures = workspace::root().join("tests/fixtures/ipmi");
+    let sim = run_dir.join("ipmi_sim");
+    let state = sim.join("state");
+    let chassis = sim.join("chassis");
+    make_dir(&state, 0o700)?;
+    make_dir(&chassis, 0o755)?;
+    std::fs::write(chassis.join("power"), "0\n")?;
+    let template = std::fs::read_to_string(fixtures.join("lan.conf"))
+        .context("reading tests/fixtures/ipmi/lan.conf")?
+        .replace(
+            "@CHASSIS@",
+            &format!(
+                "{} {}",
+                fixtures.join("chassis_control").display(),
+                chassis.display()
+            ),
+        );
+    let log = sim.join("ipmi_sim.log");
+    for _ in 0..5 {
+        let port = free_port()?;
+        let conf = sim.join("lan.conf");
+        std::fs::write(&conf, template.replace("@PORT@", &port.to_string()))?;
+        let mut cmd = Command::new("/usr/bin/ipmi_sim");
+        cmd.arg("-c")
+            .arg(&conf)
+            .arg("-f")
+            .arg(fixtures.join("sim.emu"))
+            .arg("-s")
+            .arg(&state)
+            .arg("-n");
+        let pid = spawn(cmd, &log)?;
+        if ipmi_sim_ready(pid, port)? {
+            return Ok(Agent { pid, port });
+        }
+    }
+    bail!("ipmi_sim exited at start five times; see {}", log.display())
+}
+
+/// Polls with an IPMI Get Channel Authentication Capabilities request (bytes from the spec, as
+/// the e2e guard's probe) until an answer; `false` if the simulator exited.
+fn ipmi_sim_ready(pid: u32, port: u16) -> Result<bool> {
+    const PROBE: [u8; 23] = [
+        0x06, 0x00, 0xFF, 0x07, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0x09, 0x20, 0x18, 0xC8, 0x81, 0x04,
+        0x38, 0x0E, 0x02, 0x33,
+    ];
+    let socket = UdpSocket::bind("127.0.0.1:0")?;
+    socket.connect(("127.0.0.1", port))?;
+    socket.set_read_timeout(Some(Duration::from_millis(50)))?;
+    let started = Instant::now();
+    let mut buf = [0u8; 256];
+    while started.elapsed() < READY_WITHIN {
+        if !alive(pid) {
+            return Ok(false);
+        }
+        let _ = socket.send(&PROBE);
+        if let Ok(n) = socket.recv(&mut buf)
+            && n > 4
+            && buf[..4] == PROBE[..4]
+        {
+            return Ok(true);
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    kill_group(pid)?;
+    bail!("ipmi_sim on 127.0.0.1:{port} did not answer within {READY_WITHIN:?}")
 }
