@@ -298,6 +298,7 @@ pub struct SwitchRecording {
     if_x_table: bool,
     dot3: bool,
     extras: bool,
+    plain: bool,
     hostname: String,
 }
 
@@ -312,6 +313,7 @@ impl SwitchRecording {
             if_x_table: true,
             dot3: true,
             extras: true,
+            plain: false,
             hostname: format!("sw-{ports}"),
         }
     }
@@ -343,6 +345,14 @@ impl SwitchRecording {
     /// With or without Vlan1, Null0 and Port-channel1.
     pub fn extras(mut self, yes: bool) -> SwitchRecording {
         self.extras = yes;
+        self
+    }
+
+    /// Only values every handler can map, the seed's Python handler included (it raises on any
+    /// other): admin and oper status up or down, speeds and duplexes with a protocol value.
+    /// For benchmarks side by side with the seed.
+    pub fn plain(mut self, yes: bool) -> SwitchRecording {
+        self.plain = yes;
         self
     }
 
@@ -380,8 +390,8 @@ impl SwitchRecording {
     /// speeds follow from `k`, so every combination turns up on a few dozen ports.
     fn ethernet(&self, module: u32, port: u32, k: u64) -> Interface {
         let admin = match k % 12 {
-            5 => 2,                  // down
-            11 if k % 24 == 23 => 3, // testing
+            5 => 2,                                 // down
+            11 if k % 24 == 23 && !self.plain => 3, // testing
             _ => 1,
         };
         // IF-MIB: down when administratively down, testing when testing.
@@ -389,7 +399,8 @@ impl SwitchRecording {
             admin
         } else {
             match k % 10 {
-                3 => 2,                 // no link
+                3 => 2, // no link
+                _ if self.plain => 1,
                 7 => 6,                 // notPresent
                 8 => 7,                 // lowerLayerDown
                 9 if k % 20 == 19 => 5, // dormant
@@ -397,7 +408,8 @@ impl SwitchRecording {
             }
         };
         // (portAdminSpeed, running Mbit/s, portDuplex, dot3StatsDuplexStatus)
-        let (admin_speed, mbps) = match k % 8 {
+        let cycle = if self.plain { 6 } else { 8 };
+        let (admin_speed, mbps) = match k % cycle {
             0 => (1, 1_000),
             1 => (1_000_000_000, 1_000),
             2 => (100_000_000, 100),
@@ -407,7 +419,8 @@ impl SwitchRecording {
             6 => (155_000_000, 155),
             _ => (1, 25_000),
         };
-        let (port_duplex, dot3_duplex) = match k % 5 {
+        let cycle = if self.plain { 4 } else { 5 };
+        let (port_duplex, dot3_duplex) = match k % cycle {
             0 => (2, 3),
             1 => (4, 3),
             2 => (1, 2),

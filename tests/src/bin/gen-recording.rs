@@ -2,13 +2,14 @@
 //! a 384-port switch).
 //!
 //! ```text
-//! gen-recording switch --ports N [--modules M] [--no-port-table] [--community NAME] DIR
+//! gen-recording switch --ports N [--modules M] [--no-port-table] [--plain] [--community NAME] DIR
 //! ```
 //!
 //! writes `DIR/NAME.snmprec` (NAME defaults to `switch`), the recording that
 //! `e2e::fixtures::SwitchRecording` makes with those knobs: N Ethernet ports spread over M stack
 //! modules (N a multiple of M), with CISCO-STACK-MIB's portTable unless `--no-port-table`, plus
-//! ifXTable, dot3StatsDuplexStatus, Vlan1, Null0 and Port-channel1. snmpsim serves it under the
+//! ifXTable, dot3StatsDuplexStatus, Vlan1, Null0 and Port-channel1 (`--plain`: only values every
+//! handler can map, the seed's Python one included). snmpsim serves it under the
 //! community NAME.
 
 use std::path::PathBuf;
@@ -16,8 +17,7 @@ use std::process::ExitCode;
 
 use e2e::fixtures::SwitchRecording;
 
-const USAGE: &str =
-    "usage: gen-recording switch --ports N [--modules M] [--no-port-table] [--community NAME] DIR";
+const USAGE: &str = "usage: gen-recording switch --ports N [--modules M] [--no-port-table] [--plain] [--community NAME] DIR";
 
 /// What the command line asks for.
 #[derive(Debug)]
@@ -25,6 +25,7 @@ struct Args {
     ports: u32,
     modules: u32,
     port_table: bool,
+    plain: bool,
     community: String,
     dir: PathBuf,
 }
@@ -46,6 +47,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
     let mut ports = None;
     let mut modules = 1;
     let mut port_table = true;
+    let mut plain = false;
     let mut community = "switch".to_owned();
     let mut dir = None;
     while let Some(a) = it.next() {
@@ -53,6 +55,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--ports" => ports = Some(number(a, it.next())?),
             "--modules" => modules = number(a, it.next())?,
             "--no-port-table" => port_table = false,
+            "--plain" => plain = true,
             "--community" => {
                 community = it
                     .next()
@@ -75,6 +78,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
         ports,
         modules,
         port_table,
+        plain,
         community,
         dir: dir.ok_or("missing the output directory")?,
     })
@@ -97,6 +101,7 @@ fn main() -> ExitCode {
     let switch = SwitchRecording::new(args.ports)
         .modules(args.modules)
         .port_table(args.port_table)
+        .plain(args.plain)
         .hostname(&args.community)
         .build();
     let path = switch.recording.write(&args.dir, &args.community);
