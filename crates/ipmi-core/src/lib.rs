@@ -17,13 +17,15 @@
 //! interrupt blocking code, every wait on the socket here is bounded by the per-try timeout and
 //! by the call's deadline, whichever comes first.
 //!
-//! [`power`] holds what both IPMI handlers do with a session (read the chassis power state, switch
+//! [`handler`] is the DCImanager handler itself, generic over the LAN protocol; [`power`] holds
+//! what it does with a session (read the chassis power state, switch
 //! it and confirm, name the BMC); [`commands`] the IPMI commands it needs. This crate knows
 //! nothing of XML; [`IpmiError`] maps onto the protocol's two error types.
 #![warn(missing_docs)]
 
 pub mod commands;
 mod error;
+pub mod handler;
 mod msg;
 pub mod options;
 pub mod power;

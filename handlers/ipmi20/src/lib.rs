@@ -3,8 +3,8 @@
 //! `-I lanplus -C 3`). The choice for any BMC that offers it: the password never crosses the
 //! network, and every packet is authenticated and encrypted.
 //!
-//! Device knowledge only: [`handler`] maps DCImanager's four IPMI functions onto chassis power
-//! control. The session (RAKP handshake, keys, privilege) and the confirmed power switching come
+//! Device knowledge only: [`handler`] names the LAN protocol; what DCImanager's four IPMI
+//! functions do is ipmi-core's `IpmiHandler`, the same for both IPMI handlers. The session (RAKP handshake, keys, privilege) and the confirmed power switching come
 //! from ipmi-core; the protocol from dci-protocol.
 
 pub mod handler;
