@@ -46,6 +46,8 @@ pub struct Session {
     deadline: Instant,
     limits: Limits,
     pub(crate) max_repetitions: Option<u32>,
+    /// Walk with GETNEXT whatever the version ([`Session::walk_with_getnext`]).
+    pub(crate) getnext: bool,
 }
 
 impl std::fmt::Debug for Session {
@@ -141,7 +143,17 @@ impl Session {
             deadline,
             limits: *limits,
             max_repetitions,
+            getnext: false,
         })
+    }
+
+    /// Makes every walk of this session use multi-varbind GETNEXT (one row per round trip), as
+    /// on SNMPv1, also on v2c and v3: for agents that do not answer GETBULK, or answer it
+    /// wrongly (the IBM BladeCenter management module). Walks still end on endOfMibView,
+    /// noSuchName or the first OID outside a column, as before.
+    pub fn walk_with_getnext(mut self) -> Session {
+        self.getnext = true;
+        self
     }
 
     /// `host:port` of the agent.

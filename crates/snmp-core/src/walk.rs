@@ -73,7 +73,7 @@ impl Session {
                 .iter()
                 .map(|o| async_snmp::Oid::from_slice(o.arcs()))
                 .collect();
-            let varbinds = if self.version == SnmpVersion::V1 {
+            let varbinds = if self.version == SnmpVersion::V1 || self.getnext {
                 match self.bounded(self.client.get_next_many(&oids)).await {
                     Ok(r) => r.varbinds,
                     // v1 ends a walk past the last object of the MIB with noSuchName on the
@@ -112,7 +112,7 @@ impl Session {
             if varbinds.is_empty() {
                 return Err(self.malformed("an empty answer to a walk request"));
             }
-            if (self.version == SnmpVersion::V1 && varbinds.len() != asked.len())
+            if ((self.version == SnmpVersion::V1 || self.getnext) && varbinds.len() != asked.len())
                 || varbinds.len() < s
             {
                 return Err(self.malformed(&format!(

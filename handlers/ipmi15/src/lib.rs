@@ -2,7 +2,8 @@
 //! `-I lan`), for BMCs without IPMI 2.0 or where RMCP+ is disabled.
 //!
 //! Device knowledge only: [`handler`] names the LAN protocol; what DCImanager's four IPMI
-//! functions do is ipmi-core's `IpmiHandler`, the same for both IPMI handlers. The session (challenge, activation, MD5/MD2/straight-password auth codes,
+//! functions do is ipmi-core's `IpmiHandler`, the same for both IPMI handlers.
+//! The session (challenge, activation, MD5/MD2/straight-password auth codes,
 //! privilege) and the confirmed power switching come from ipmi-core; the protocol from
 //! dci-protocol.
 

@@ -4,7 +4,8 @@
 //! network, and every packet is authenticated and encrypted.
 //!
 //! Device knowledge only: [`handler`] names the LAN protocol; what DCImanager's four IPMI
-//! functions do is ipmi-core's `IpmiHandler`, the same for both IPMI handlers. The session (RAKP handshake, keys, privilege) and the confirmed power switching come
+//! functions do is ipmi-core's `IpmiHandler`, the same for both IPMI handlers.
+//! The session (RAKP handshake, keys, privilege) and the confirmed power switching come
 //! from ipmi-core; the protocol from dci-protocol.
 
 pub mod handler;
