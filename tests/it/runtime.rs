@@ -86,10 +86,8 @@ fn bad_limits_are_named() {
 
 #[test]
 fn logs_go_to_stderr_and_the_file_and_never_carry_secrets() {
-    let dir = std::env::temp_dir().join(format!("dcih-e2e-log-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let log = dir.join("handler.log");
-    let _ = std::fs::remove_file(&log);
+    let scratch = e2e::Scratch::new("log");
+    let log = scratch.path("handler.log");
     let v3 = "<ip>127.0.0.1</ip><snmp_ver>SNMP v3</snmp_ver><snmp_user>ops</snmp_user><snmp_auth_level>authpriv</snmp_auth_level><snmp_auth_phrase>AuthPhr4se!</snmp_auth_phrase><snmp_priv_phrase>PrivPhr4se!</snmp_priv_phrase>";
     for req in [
         port_req("port_speed", "7"),

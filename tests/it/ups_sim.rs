@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use dci_protocol::{DeviceType, Document, EqValue, Func, Info, Requirement};
-use e2e::{bin, run, stderr, stdout};
+use e2e::{Scratch, bin, run, stderr, stdout};
 
 const STATUS: &str = "<doc><func>status</func><device_params><ip>127.0.0.1</ip><snmp_ver>SNMP v1</snmp_ver><snmp_community>public</snmp_community></device_params></doc>";
 
@@ -72,17 +72,10 @@ fn status_reports_the_seed_readings() {
     );
 }
 
-fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("dcih-e2e-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
 #[test]
 fn status_reports_the_operators_readings() {
-    let file = temp_file(
+    let scratch = Scratch::new("ups-warning");
+    let file = scratch.file(
         "ups-warning.conf",
         "# line A lost\ndevice_status = Critical\ninput_voltage_line_A = 0\nbattary_time_remains = 3.5\n",
     );
@@ -104,7 +97,8 @@ fn status_reports_the_operators_readings() {
 
 #[test]
 fn a_bad_readings_file_is_an_error_document() {
-    let file = temp_file(
+    let scratch = Scratch::new("ups-bad");
+    let file = scratch.file(
         "ups-bad.conf",
         "device_status = OK\noutput_load_line_C = 5\n",
     );
