@@ -208,13 +208,24 @@ pub(crate) fn call(
     port: Option<PortParams>,
     env: &[(&str, &str)],
 ) -> Answer {
+    call_bin("cisco-switch", target, func, port, env)
+}
+
+/// Runs the handler executable `name` with one request, as DCImanager does.
+pub(crate) fn call_bin(
+    name: &str,
+    target: &Target,
+    func: Func,
+    port: Option<PortParams>,
+    env: &[(&str, &str)],
+) -> Answer {
     let request = Request {
         func,
         device: target.device.clone(),
         port,
         ignored: Vec::new(),
     };
-    let handler = bin("cisco-switch");
+    let handler = bin(name);
     let (exe, args): (PathBuf, Vec<String>) = match target.prefix.split_first() {
         None => (handler, Vec::new()),
         Some((first, rest)) => {

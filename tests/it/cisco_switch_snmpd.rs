@@ -25,7 +25,7 @@ fn info() -> dci_protocol::Info {
 }
 
 /// SNMPv3 as `user`, at its level, with its protocols and phrases.
-fn v3(endpoint: &str, user: &V3User) -> Target {
+pub(crate) fn v3(endpoint: &str, user: &V3User) -> Target {
     let mut device = DeviceParams {
         ip: Some(endpoint.parse().expect("an endpoint")),
         snmp_ver: Some(SnmpVersion::V3),

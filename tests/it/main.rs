@@ -6,6 +6,7 @@ mod cisco_switch_snmpd;
 mod harness;
 mod ipmi;
 mod malformed;
+mod pdus;
 mod runtime;
 mod testbed;
 mod ups_sim;

@@ -66,6 +66,11 @@ pub const IP: &str = "/usr/sbin/ip";
 /// Debian's directory of snmpsim's variation modules (`writecache` among them).
 const VARIATION_MODULES: &str = "/usr/share/snmpsim/variation";
 
+/// The test bed's own snmpsim variation module, `follow` (tests/fixtures/snmpsim-variation):
+/// an outlet state that follows a command object after a delay, or never. Every snmpsim
+/// started here can serve records tagged `2:follow`.
+const FOLLOW_MODULE: &str = include_str!("../fixtures/snmpsim-variation/follow.py");
+
 /// sysDescr.0, a MIB-2 scalar every agent here answers.
 pub const SYS_DESCR_0: &str = "1.3.6.1.2.1.1.1.0";
 
@@ -336,6 +341,11 @@ impl Snmpsim {
         // snmpsim also scans $HOME/.snmpsim for data and modules: point HOME at an empty place.
         let home = scratch.dir("home", 0o755);
         let tools = scratch.dir("tools", 0o700);
+        // Our own variation module (`follow`: a state that follows a command after a delay).
+        let ours = scratch.dir("variation", 0o755);
+        let module = ours.join("follow.py");
+        std::fs::write(&module, FOLLOW_MODULE).expect("write the follow variation module");
+        set_mode(&module, 0o644);
         let mut communities = Vec::new();
         copy_recordings(data_dir, &data, "", &mut communities);
         communities.sort();
@@ -348,6 +358,7 @@ impl Snmpsim {
             cmd.arg(format!("--data-dir={}", data.display()))
                 .arg(format!("--cache-dir={}", cache.display()))
                 .arg(format!("--variation-modules-dir={VARIATION_MODULES}"))
+                .arg(format!("--variation-modules-dir={}", ours.display()))
                 .arg(format!("--agent-udpv4-endpoint=127.0.0.1:{port}"))
                 .env("HOME", &home);
             if root {

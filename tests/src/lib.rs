@@ -3,6 +3,7 @@
 pub mod agents;
 pub mod fixtures;
 pub mod ipmi_sim;
+pub mod pdus;
 pub mod snmprec;
 
 use std::io::Write;

@@ -122,6 +122,8 @@ fn arcs(oid: &str) -> Vec<u32> {
 struct Entry {
     value: Value,
     writable: bool,
+    /// A `TAG:MODULE|SETTINGS` line part given as is ([`Snmprec::variation`]).
+    raw: Option<String>,
 }
 
 /// A recording being built. Adding an OID a second time replaces its entry, so a template can
@@ -168,7 +170,33 @@ impl Snmprec {
         if let Value::Oid(o) = &value {
             arcs(o);
         }
-        self.entries.insert(arcs(oid), Entry { value, writable });
+        self.entries.insert(
+            arcs(oid),
+            Entry {
+                value,
+                writable,
+                raw: None,
+            },
+        );
+        self
+    }
+
+    /// Adds an object served by a snmpsim variation module: `spec` is the line after the OID,
+    /// `TAG:MODULE|SETTINGS` (e.g. `2:follow|role=command,group=o1,value=1`).
+    #[track_caller]
+    pub fn variation(&mut self, oid: &str, spec: &str) -> &mut Snmprec {
+        assert!(
+            spec.contains(':') && spec.contains('|') && !spec.contains('\n'),
+            "not a TAG:MODULE|SETTINGS spec: {spec:?}"
+        );
+        self.entries.insert(
+            arcs(oid),
+            Entry {
+                value: Value::Integer(0),
+                writable: false,
+                raw: Some(spec.to_owned()),
+            },
+        );
         self
     }
 
@@ -220,7 +248,9 @@ impl fmt::Display for Snmprec {
                 write!(f, "{a}")?;
                 first = false;
             }
-            let rest = if entry.writable {
+            let rest = if let Some(raw) = &entry.raw {
+                raw.clone()
+            } else if entry.writable {
                 entry.value.writable()
             } else {
                 entry.value.plain()

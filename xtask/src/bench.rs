@@ -10,6 +10,13 @@
 //! ifTable. SNMP requests are counted for all three alike, by sending each once through a
 //! counting UDP relay; times are taken without the relay.
 //!
+//! `pdu` serves a generated 24-outlet metered APC rPDU2 PDU and a 14-bay BladeCenter from
+//! snmpsim (outlets follow commands at once, through the test bed's `follow` module) and
+//! compares `apc-pdu status` with net-snmp's `snmpbulkwalk` of rPDU2OutletSwitchedStatusTable,
+//! and `ibm-blade-pdu status` (SNMPv1, as the seed) with the seed's Python blade handler and
+//! `snmpwalk -v1` of bladeSystemStatusTable; then the time from `port_off` to its confirmed
+//! answer on an outlet that follows at once (the outlet switched back on, untimed, between runs).
+//!
 //! Each case runs in a child of xtask itself (`bench-child`) that runs the command N times in a
 //! row with the request on stdin. That child's `getrusage(RUSAGE_CHILDREN)` then holds exactly
 //! the case's CPU time and its peak RSS (the largest of its runs); wall time is taken per run and
@@ -54,7 +61,8 @@ pub fn run(args: &[String]) -> Result<()> {
         Some("ups") => ups(runs),
         Some("switch") => switch(flags.value("runs").map_or(Ok(20), str::parse)?),
         Some("ipmi") => ipmi(runs),
-        _ => bail!("usage: cargo xtask bench ups|switch|ipmi [--runs N]"),
+        Some("pdu") => pdu(flags.value("runs").map_or(Ok(20), str::parse)?),
+        _ => bail!("usage: cargo xtask bench ups|switch|ipmi|pdu [--runs N]"),
     }
 }
 
@@ -309,6 +317,203 @@ fn switch(runs: usize) -> Result<()> {
         "\nrelease binary cisco-switch ({MUSL}, stripped): {size} bytes"
     ));
     Ok(())
+}
+
+fn pdu(runs: usize) -> Result<()> {
+    let sh = Shell::new()?;
+    let root = workspace::root();
+    sh.change_dir(&root);
+    crate::testbed::install(&sh)?;
+    cmd!(
+        sh,
+        "cargo build --release --locked --target {MUSL} -p apc-pdu -p ibm-blade-pdu"
+    )
+    .run()?;
+    cmd!(sh, "cargo build --locked -p e2e --bin gen-recording").run()?;
+    let release = root.join("target").join(MUSL).join("release");
+    let seed = root.join("../shared/peers/seed_blade.py");
+    if !seed.is_file() {
+        bail!("{} not found", seed.display());
+    }
+    let python = PathBuf::from("/usr/bin/python3");
+    let scratch = root.join("target/bench/pdu");
+    if scratch.exists() {
+        std::fs::remove_dir_all(&scratch)?;
+    }
+    let data = scratch.join("data");
+    sh.create_dir(&data)?;
+    let generator = root.join("target/debug/gen-recording");
+    cmd!(
+        sh,
+        "{generator} pdu apc --ports 24 --community apc24 {data}"
+    )
+    .run()?;
+    cmd!(
+        sh,
+        "{generator} pdu blade --ports 14 --community bc14 {data}"
+    )
+    .run()?;
+    let agent = crate::testbed::start_snmpsim(&scratch, &data, Duration::from_secs(60))?;
+    let result = (|| -> Result<()> {
+        print_line(&format!(
+            "{runs} runs per case, medians of wall time; CPU is user+system per run; peak RSS is the largest of the runs; SNMP requests counted by a relay in one extra run\n"
+        ));
+        let relay = Relay::start(agent.port)?;
+        for (title, which) in [
+            ("24-outlet APC rPDU2 (metered), SNMP v2c", "apc"),
+            ("14-bay BladeCenter, SNMP v1", "blade"),
+        ] {
+            print_line(&format!("\n{title} (snmpsim)\n"));
+            print_line("| case | wall | CPU | peak RSS | SNMP requests |");
+            print_line("|---|---|---|---|---|");
+            let cases = pdu_cases(&scratch, &release, &python, &seed, which, agent.port)?;
+            for (i, c) in cases.iter().enumerate() {
+                let counted = pdu_cases(&scratch, &release, &python, &seed, which, relay.port)?;
+                let requests = relay.count(|| run_once(&counted[i]))?;
+                let f = measure(c, runs)?;
+                print_line(&row(&c.label, &f, Some(requests)));
+            }
+        }
+        // port_off to the confirmed answer, on an outlet that follows at once.
+        let exe = release.join("apc-pdu");
+        let request = |func: &str, port: u16| -> Result<PathBuf> {
+            let p = scratch.join(format!("apc-{func}-{port}.xml"));
+            std::fs::write(
+                &p,
+                format!(
+                    "<doc><func>{func}</func><device_params><ip>127.0.0.1:{port}</ip><snmp_ver>SNMP v2c</snmp_ver><snmp_community>apc24</snmp_community></device_params><port><identity>1</identity></port></doc>"
+                ),
+            )?;
+            Ok(p)
+        };
+        let case = |func: &str, port: u16| -> Result<Case> {
+            Ok(Case {
+                label: format!("apc-pdu {func} 1"),
+                program: exe.clone(),
+                args: vec![],
+                stdin: Some(request(func, port)?),
+                env: vec![],
+            })
+        };
+        let (on, off) = (case("port_on", agent.port)?, case("port_off", agent.port)?);
+        let mut walls = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            run_once(&on)?;
+            let started = Instant::now();
+            run_once(&off)?;
+            walls.push(started.elapsed());
+        }
+        walls.sort();
+        run_once(&on)?;
+        let requests = relay.count(|| run_once(&case("port_off", relay.port)?))?;
+        run_once(&on)?;
+        print_line(&format!(
+            "\napc-pdu port_off 1 to the confirmed answer (outlet follows at once): median {:.2} ms over {runs} runs, {requests} SNMP requests (GET to find the outlet, GET of the state, SET, GET confirming)",
+            walls[runs / 2].as_secs_f64() * 1e3
+        ));
+        Ok(())
+    })();
+    crate::testbed::kill_group(agent.pid)?;
+    result?;
+    for h in ["apc-pdu", "ibm-blade-pdu"] {
+        let size = std::fs::metadata(release.join(h))?.len();
+        print_line(&format!(
+            "release binary {h} ({MUSL}, stripped): {size} bytes"
+        ));
+    }
+    Ok(())
+}
+
+/// Our PDU handler's status, the seed's (BladeCenter only) and net-snmp's walk, against `port`.
+fn pdu_cases(
+    scratch: &Path,
+    release: &Path,
+    python: &Path,
+    seed: &Path,
+    which: &str,
+    port: u16,
+) -> Result<Vec<Case>> {
+    let tools = scratch.join("net-snmp");
+    std::fs::create_dir_all(&tools)?;
+    let tools = tools.to_string_lossy().into_owned();
+    let net_snmp_env = vec![
+        ("MIBS".into(), String::new()),
+        ("SNMPCONFPATH".into(), tools.clone()),
+        ("SNMP_PERSISTENT_DIR".into(), tools),
+    ];
+    let request = |name: &str, ip: &str, version: &str, community: &str| -> Result<PathBuf> {
+        let p = scratch.join(format!("{name}-{port}.xml"));
+        std::fs::write(
+            &p,
+            format!(
+                "<doc><func>status</func><device_params><ip>{ip}</ip><snmp_ver>SNMP {version}</snmp_ver><snmp_community>{community}</snmp_community></device_params></doc>"
+            ),
+        )?;
+        Ok(p)
+    };
+    let target = format!("127.0.0.1:{port}");
+    Ok(if which == "apc" {
+        vec![
+            Case {
+                label: "apc-pdu status".into(),
+                program: release.join("apc-pdu"),
+                args: vec![],
+                stdin: Some(request("apc", &target, "v2c", "apc24")?),
+                env: vec![],
+            },
+            Case {
+                label: "snmpbulkwalk -Cr50 rPDU2OutletSwitchedStatusTable".into(),
+                program: PathBuf::from("/usr/bin/snmpbulkwalk"),
+                args: [
+                    "-v2c",
+                    "-c",
+                    "apc24",
+                    "-Cr50",
+                    "-On",
+                    &target,
+                    "1.3.6.1.4.1.318.1.1.26.9.2.3",
+                ]
+                .map(String::from)
+                .to_vec(),
+                stdin: None,
+                env: net_snmp_env,
+            },
+        ]
+    } else {
+        vec![
+            Case {
+                label: "ibm-blade-pdu status".into(),
+                program: release.join("ibm-blade-pdu"),
+                args: vec![],
+                stdin: Some(request("bc", &target, "v1", "bc14")?),
+                env: vec![],
+            },
+            Case {
+                label: "seed_blade.py status".into(),
+                program: python.to_owned(),
+                args: vec![seed.to_string_lossy().into_owned()],
+                // The seed takes the address without a port, and the port from SNMP_PORT.
+                stdin: Some(request("bc-seed", "127.0.0.1", "v1", "bc14")?),
+                env: vec![("SNMP_PORT".into(), port.to_string())],
+            },
+            Case {
+                label: "snmpwalk -v1 bladeSystemStatusTable".into(),
+                program: PathBuf::from("/usr/bin/snmpwalk"),
+                args: [
+                    "-v1",
+                    "-c",
+                    "bc14",
+                    "-On",
+                    &target,
+                    "1.3.6.1.4.1.2.3.51.2.22.1.5.1.1",
+                ]
+                .map(String::from)
+                .to_vec(),
+                stdin: None,
+                env: net_snmp_env,
+            },
+        ]
+    })
 }
 
 /// Our handler, the seed's, and net-snmp's walk of ifTable, all against `port`.

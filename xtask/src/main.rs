@@ -32,7 +32,7 @@ tasks:
   testbed stop | status       stop them / show their pids and ports
   conformance DIR             every SNMP handler against every .snmprec in DIR (own snmpsim
                               each), judged by dci-harness check; report in target/conformance
-  bench ups|switch|ipmi [--runs N]
+  bench ups|switch|ipmi|pdu [--runs N]
                               whole-process wall time, CPU and peak RSS (and SNMP or UDP
                               requests) of handlers against the seed's Python handlers
                               (../shared/peers), net-snmp and ipmitool

@@ -135,6 +135,21 @@ pub enum SnmpError {
         /// How long we read it back.
         waited: Duration,
     },
+    /// A power command the device accepted, but the outlet never showed the state asked for
+    /// (it still read something else when the wait ran out).
+    #[error("{target} accepted the command to switch {outlet} {wanted}, but the outlet did not follow: it still reads {last} after {}", fmt_duration(*waited))]
+    NotFollowed {
+        /// `host:port`.
+        target: String,
+        /// The outlet ("outlet 3", "blade bay 7").
+        outlet: String,
+        /// The state asked for.
+        wanted: String,
+        /// The state last read.
+        last: String,
+        /// How long we read it back.
+        waited: Duration,
+    },
     /// Credentials that cannot be used (e.g. a passphrase the key derivation refuses).
     #[error("SNMP configuration refused: {reason}")]
     Config {

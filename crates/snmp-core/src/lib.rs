@@ -6,13 +6,15 @@
 //! docs/decisions.md) does the wire: BER, USM, retransmission. It has no multi-column walk, and
 //! the hot path of every `status` is exactly that, so [`Session::walk`] sends every column of
 //! every table a handler needs in one GETBULK per round trip (one multi-varbind GETNEXT on v1)
-//! and joins rows by index ([`Table`]). Nothing of async-snmp leaks out: handlers see
+//! and joins rows by index ([`Table`]). [`power`] switches one outlet and confirms it by
+//! reading back, for every SNMP PDU handler. Nothing of async-snmp leaks out: handlers see
 //! [`Oid`], [`Value`], [`Table`] and [`SnmpError`], which maps onto the protocol's two error
 //! types, and this crate knows nothing of XML.
 #![warn(missing_docs)]
 
 mod counting;
 mod error;
+pub mod power;
 mod session;
 mod value;
 mod walk;

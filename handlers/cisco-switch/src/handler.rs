@@ -71,6 +71,14 @@ pub enum PortError {
         /// "speed" or "duplex".
         what: &'static str,
     },
+    /// The device lists no interface: it is not a switch this handler drives.
+    #[error(
+        "{target} has none of the IF-MIB tables (no ifTable row): it is not a switch this handler drives"
+    )]
+    NoInterfaces {
+        /// `host:port`.
+        target: String,
+    },
     /// CISCO-STACK-MIB makes portDuplex auto(4) read-only.
     #[error(
         "CISCO-STACK-MIB cannot set duplex to auto (portDuplex auto(4) is read-only); set speed auto to negotiate both"
@@ -183,6 +191,12 @@ impl Handler for CiscoSwitch {
                 None => row.integer(S_DOT3_DUPLEX)?.and_then(dot3_duplex),
             };
             ports.push(p);
+        }
+        if ports.is_empty() {
+            return Err(PortError::NoInterfaces {
+                target: s.target().to_owned(),
+            }
+            .into());
         }
         Ok(Response {
             hostname,

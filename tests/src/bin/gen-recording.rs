@@ -1,8 +1,10 @@
 //! `gen-recording`: writes a generated switch recording for snmpsim (benchmarks use a 48-port and
-//! a 384-port switch).
+//! a 384-port switch), or a PDU recording (`e2e::pdus`; its outlets need the test bed's `follow`
+//! variation module).
 //!
 //! ```text
 //! gen-recording switch --ports N [--modules M] [--no-port-table] [--plain] [--community NAME] DIR
+//! gen-recording pdu blade|rpcm|apc --ports N [--community NAME] DIR
 //! ```
 //!
 //! writes `DIR/NAME.snmprec` (NAME defaults to `switch`), the recording that
@@ -87,6 +89,9 @@ fn parse(args: &[String]) -> Result<Args, String> {
 #[allow(clippy::print_stderr)]
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("pdu") {
+        return pdu(&args[1..]);
+    }
     let args = match parse(&args) {
         Ok(a) => a,
         Err(e) => {
@@ -110,6 +115,60 @@ fn main() -> ExitCode {
         path.display(),
         switch.interfaces.len(),
         switch.recording.len()
+    );
+    ExitCode::SUCCESS
+}
+
+/// `gen-recording pdu blade|rpcm|apc --ports N [--community NAME] DIR`: a BladeCenter, an RPCM or
+/// a metered APC rPDU2 PDU from `e2e::pdus`, every outlet following at once.
+#[allow(clippy::print_stderr)]
+fn pdu(args: &[String]) -> ExitCode {
+    use e2e::pdus::{Kind, Pdu, outlets};
+    const PDU_USAGE: &str =
+        "usage: gen-recording pdu blade|rpcm|apc --ports N [--community NAME] DIR";
+    let kind = match args.first().map(String::as_str) {
+        Some("blade") => Kind::Blade,
+        Some("rpcm") => Kind::Rpcm,
+        Some("apc") => Kind::ApcRpdu2 { metered: true },
+        _ => {
+            eprintln!("gen-recording: {PDU_USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut ports = None;
+    let mut community = "pdu".to_owned();
+    let mut dir = None;
+    let mut it = args[1..].iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--ports" => {
+                ports = it
+                    .next()
+                    .and_then(|v| v.parse::<u32>().ok())
+                    .filter(|n| *n >= 1)
+            }
+            "--community" => community = it.next().cloned().unwrap_or_default(),
+            path if !path.starts_with('-') && dir.is_none() => dir = Some(PathBuf::from(path)),
+            _ => {
+                eprintln!("gen-recording: {PDU_USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let (Some(ports), Some(dir)) = (ports, dir) else {
+        eprintln!("gen-recording: {PDU_USAGE}");
+        return ExitCode::from(2);
+    };
+    if community.is_empty() || std::fs::create_dir_all(&dir).is_err() {
+        eprintln!("gen-recording: {PDU_USAGE}");
+        return ExitCode::from(2);
+    }
+    let pdu = Pdu::new(kind, outlets(kind, ports));
+    let path = pdu.recording.write(&dir, &community);
+    eprintln!(
+        "gen-recording: wrote {} ({} outlets)",
+        path.display(),
+        ports
     );
     ExitCode::SUCCESS
 }

@@ -1,0 +1,219 @@
+//! Confirmed power switching of one outlet (a PDU socket, a blade bay): read, skip when already
+//! there, SET, read back about once a second until the device shows the state asked for.
+//!
+//! Generic on purpose: a handler describes its outlet as an [`Outlet`] (which object to read,
+//! how its INTEGER maps onto a [`PowerState`], which object and value switch it on, off and,
+//! where the device has one, reboot it) and calls [`switch`] or [`reset`]. The answer is always
+//! a state read from the device, never the state asked for.
+//!
+//! Reset, thought through: a device's own reboot command turns the outlet off, waits its own
+//! delay, and turns it on. Read right after the command, the outlet may still read on (the
+//! device has not started), already read off or a transitional value (it is cycling), or read
+//! on again (it has finished). No read can tell "not started yet" from "already done", so
+//! after the reboot command every read that is not on (off, transitional, anything else) means
+//! "not yet", and the first on read is the confirmation: the device accepted the reboot and its
+//! outlet is on. Where the device has no reboot command, reset is off, confirmed, then on,
+//! confirmed, so both halves are seen. An outlet that is off is simply switched on (resetting
+//! something that is off is turning it on, and a reboot command on an off outlet is refused or
+//! ignored by most PDUs).
+
+use std::time::{Duration, Instant};
+
+use crate::error::SnmpError;
+use crate::session::Session;
+use crate::value::{Oid, Value};
+
+/// How often the state is read back while waiting for it to change: about once a second, as
+/// DCImanager 6's own PDU code does. The first read follows the SET at once.
+pub const POLL_EVERY: Duration = Duration::from_secs(1);
+
+/// What an outlet's state object says, mapped by the handler from its MIB's INTEGER.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PowerState {
+    /// Powered.
+    On,
+    /// Not powered.
+    Off,
+    /// On its way (pending, cycling, command pending): "not yet", never an answer by itself.
+    Transitional,
+    /// A value the MIB does not define, or one with no on/off meaning.
+    Unknown(i64),
+}
+
+impl PowerState {
+    /// The protocol's admin status: on, off, or unknown (a transitional state is not an answer,
+    /// so it is unknown when `status` happens to read one).
+    pub fn to_protocol(self) -> dci_protocol::PortStatus {
+        match self {
+            PowerState::On => dci_protocol::PortStatus::On,
+            PowerState::Off => dci_protocol::PortStatus::Off,
+            PowerState::Transitional | PowerState::Unknown(_) => dci_protocol::PortStatus::Unknown,
+        }
+    }
+}
+
+impl std::fmt::Display for PowerState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PowerState::On => f.write_str("on"),
+            PowerState::Off => f.write_str("off"),
+            PowerState::Transitional => f.write_str("a transitional state"),
+            PowerState::Unknown(v) => write!(f, "unknown value {v}"),
+        }
+    }
+}
+
+/// On or off: what [`switch`] is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wanted {
+    /// Switch on.
+    On,
+    /// Switch off.
+    Off,
+}
+
+impl Wanted {
+    fn state(self) -> PowerState {
+        match self {
+            Wanted::On => PowerState::On,
+            Wanted::Off => PowerState::Off,
+        }
+    }
+}
+
+/// A SET that commands an outlet: the instance OID and the INTEGER written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Command {
+    /// The full instance OID.
+    pub oid: Vec<u32>,
+    /// The INTEGER written.
+    pub value: i64,
+}
+
+/// One outlet as a handler describes it.
+#[derive(Debug, Clone)]
+pub struct Outlet {
+    /// How the outlet is named in errors ("outlet 3", "blade bay 7").
+    pub name: String,
+    /// The full instance OID of its state.
+    pub state: Vec<u32>,
+    /// The device's INTEGER for the state, mapped.
+    pub decode: fn(i64) -> PowerState,
+    /// The SET that switches it on.
+    pub on: Command,
+    /// The SET that switches it off.
+    pub off: Command,
+    /// The device's own reboot command, where it has one.
+    pub reboot: Option<Command>,
+    /// How long one change may take to show (the handler's figure for its device, already
+    /// bounded by the runtime's confirm limit: see [`Outlet::bounded`]).
+    pub within: Duration,
+    /// How often to read back ([`POLL_EVERY`] unless a handler knows better).
+    pub every: Duration,
+}
+
+impl Outlet {
+    /// `device_max` bounded by the runtime's confirm limit: the wait for one change.
+    pub fn bounded(device_max: Duration, confirm: Duration) -> Duration {
+        device_max.min(confirm)
+    }
+}
+
+/// Reads the outlet's state once.
+pub async fn read(s: &Session, outlet: &Outlet) -> Result<PowerState, SnmpError> {
+    let v = s.get(&[&outlet.state]).await?.remove(0);
+    decode(s, outlet, &v)
+}
+
+fn decode(s: &Session, outlet: &Outlet, v: &Value) -> Result<PowerState, SnmpError> {
+    v.as_integer()
+        .map(outlet.decode)
+        .ok_or_else(|| SnmpError::WrongValue {
+            target: s.target().to_owned(),
+            oid: Oid(outlet.state.clone()),
+            got: format!("{} {v}", v.type_name()),
+            expected: "an INTEGER",
+        })
+}
+
+/// Switches the outlet on or off and answers with the state read once it shows. Already
+/// there: no SET, the state read is the answer.
+pub async fn switch(s: &Session, outlet: &Outlet, want: Wanted) -> Result<PowerState, SnmpError> {
+    let now = read(s, outlet).await?;
+    if now == want.state() {
+        tracing::debug!(snmp.target = %s.target(), outlet = %outlet.name, state = %now, "already there");
+        return Ok(now);
+    }
+    command_and_wait(s, outlet, want, want_command(outlet, want)).await
+}
+
+/// Resets the outlet: the device's reboot command confirmed back on where it has one; else
+/// off, confirmed, on, confirmed; an outlet that reads off is switched on.
+pub async fn reset(s: &Session, outlet: &Outlet) -> Result<PowerState, SnmpError> {
+    let now = read(s, outlet).await?;
+    if now == PowerState::Off {
+        return command_and_wait(s, outlet, Wanted::On, &outlet.on).await;
+    }
+    match &outlet.reboot {
+        Some(reboot) => command_and_wait(s, outlet, Wanted::On, reboot).await,
+        None => {
+            command_and_wait(s, outlet, Wanted::Off, &outlet.off).await?;
+            command_and_wait(s, outlet, Wanted::On, &outlet.on).await
+        }
+    }
+}
+
+fn want_command(outlet: &Outlet, want: Wanted) -> &Command {
+    match want {
+        Wanted::On => &outlet.on,
+        Wanted::Off => &outlet.off,
+    }
+}
+
+async fn command_and_wait(
+    s: &Session,
+    outlet: &Outlet,
+    want: Wanted,
+    command: &Command,
+) -> Result<PowerState, SnmpError> {
+    s.set(&command.oid, &Value::Integer(command.value)).await?;
+    let started = Instant::now();
+    let until = (started + outlet.within).min(s.deadline());
+    loop {
+        let state = read(s, outlet).await?;
+        if state == want.state() {
+            tracing::debug!(snmp.target = %s.target(), outlet = %outlet.name, state = %state, waited_ms = started.elapsed().as_millis() as u64, "confirmed");
+            return Ok(state);
+        }
+        if Instant::now() + outlet.every > until {
+            return Err(SnmpError::NotFollowed {
+                target: s.target().to_owned(),
+                outlet: outlet.name.clone(),
+                wanted: want.state().to_string(),
+                last: state.to_string(),
+                waited: started.elapsed(),
+            });
+        }
+        tokio::time::sleep(outlet.every).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_read_as_words() {
+        assert_eq!(PowerState::On.to_string(), "on");
+        assert_eq!(PowerState::Off.to_string(), "off");
+        assert_eq!(PowerState::Unknown(7).to_string(), "unknown value 7");
+        assert_eq!(Wanted::Off.state(), PowerState::Off);
+    }
+
+    #[test]
+    fn bounded_takes_the_smaller() {
+        let s = Duration::from_secs;
+        assert_eq!(Outlet::bounded(s(20), s(5)), s(5));
+        assert_eq!(Outlet::bounded(s(3), s(20)), s(3));
+    }
+}
