@@ -613,7 +613,26 @@ impl Snmpd {
     /// with snmpd's log if it does not start.
     #[track_caller]
     pub fn start() -> Snmpd {
-        Snmpd::start_in(None)
+        Snmpd::start_in(None, "")
+    }
+
+    /// [`Snmpd::start`] that also forwards each `(community, subtree)` of `forward` to the
+    /// agent at `upstream` on SNMPv2c with that community (net-snmp's `proxy` directive): GETs,
+    /// GETNEXTs, GETBULKs and SETs under the subtree reach the upstream agent, everything else
+    /// stays snmpd's own. This puts net-snmp's SNMPv3 (every user of [`Snmpd::v3_users`]) in
+    /// front of an snmpsim recording, whose own v3 would need a context name that DCImanager
+    /// never sends.
+    #[track_caller]
+    pub fn start_proxy(upstream: &str, forward: &[(&str, &str)]) -> Snmpd {
+        let mut extra = String::new();
+        for (community, subtree) in forward {
+            assert!(
+                !community.contains(char::is_whitespace) && !subtree.contains(char::is_whitespace),
+                "proxy community and subtree are single words"
+            );
+            let _ = writeln!(extra, "proxy -v 2c -c {community} {upstream} {subtree}");
+        }
+        Snmpd::start_in(None, &extra)
     }
 
     /// [`Snmpd::start`] inside the network namespace `netns` (which must exist, with `lo` up):
@@ -623,17 +642,17 @@ impl Snmpd {
     #[track_caller]
     pub fn start_in_netns(netns: &str) -> Snmpd {
         require(IP);
-        Snmpd::start_in(Some(netns))
+        Snmpd::start_in(Some(netns), "")
     }
 
     #[track_caller]
-    fn start_in(netns: Option<&str>) -> Snmpd {
+    fn start_in(netns: Option<&str>, extra: &str) -> Snmpd {
         require(SNMPD);
         let scratch = Scratch::new("snmpd");
         let conf = scratch.dir("conf", 0o700);
         let persist = scratch.dir("persist", 0o700);
         let tools = scratch.dir("tools", 0o700);
-        std::fs::write(conf.join("snmpd.conf"), Self::config()).expect("write snmpd.conf");
+        std::fs::write(conf.join("snmpd.conf"), Self::config() + extra).expect("write snmpd.conf");
         // Rewritten by snmpd at every start and stop: a fresh copy each time.
         std::fs::write(persist.join("snmpd.conf"), Self::users_config()).expect("write the users");
         let log = scratch.0.join("snmpd.log");
