@@ -11,6 +11,16 @@
 //! snmpsim per recording, because snmpsim's write cache is keyed by OID alone and would leak
 //! one recording's writes into another's answers.
 //!
+//! A recording cannot do what a device does when a command written to one object changes the
+//! state read from another (APC rPDU2 and rPDU, BladeCenter). A handler crate says how its
+//! device does it in `conformance.follow` (one rule a line: `COMMAND-COLUMN STATE-COLUMN
+//! C1>S1/C2>S2`, numeric OIDs, `#` comments); for every index that has both a command cell and
+//! a state cell in the recording, the copy served gives both to the test bed's `follow`
+//! variation module (tests/fixtures/snmpsim-variation/follow.py), so the state becomes the
+//! mapped value of the command written, at once, and every other command leaves it as it is.
+//! Rules for one state column are merged (restart and power commands of one blade). The
+//! recorded values stay the starting values.
+//!
 //! Before the suite, each handler is asked for `status` once: a handler whose answer is an
 //! `unexpected_data` error saying the device "has none of" its tables (the handlers' common
 //! wording for "this is not my device": apc-pdu on a Raritan, ibm-blade-pdu on an APC) is
@@ -48,6 +58,7 @@ pub fn run(args: &[String]) -> Result<()> {
     cmd!(sh, "cargo build --locked --bins --workspace").run()?;
     let bin = root.join("target/debug");
     let handlers = snmp_handlers(&bin)?;
+    let rules = follow_rules(&root.join("handlers"))?;
     let mut recordings: Vec<PathBuf> = std::fs::read_dir(&dir)
         .with_context(|| format!("reading {}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -76,7 +87,7 @@ pub fn run(args: &[String]) -> Result<()> {
         let run_dir = work.join(&community);
         let data = run_dir.join("recording");
         std::fs::create_dir_all(&data)?;
-        writable_copy(rec, &data.join(format!("{community}.snmprec")))?;
+        let followed = writable_copy(rec, &data.join(format!("{community}.snmprec")), &rules)?;
         let started = Instant::now();
         let agent = match testbed::start_snmpsim(&run_dir, &data, SNMPSIM_READY) {
             Ok(a) => a,
@@ -87,7 +98,7 @@ pub fn run(args: &[String]) -> Result<()> {
             }
         };
         say(&format!(
-            "{community}: snmpsim ready in {:.1} s on port {}",
+            "{community}: snmpsim ready in {:.1} s on port {}; {followed} states follow their commands",
             started.elapsed().as_secs_f64(),
             agent.port
         ));
@@ -212,20 +223,145 @@ fn not_mine(doc: &str) -> Option<String> {
         .then(|| text.to_owned())
 }
 
-/// Copies a recording, making every INTEGER object writable (see the module docs); nothing
-/// else changes.
-fn writable_copy(from: &Path, to: &Path) -> Result<()> {
+/// One rule of a handler's `conformance.follow`: writing `command`.N makes `state`.N read
+/// `map[value written]`.
+#[derive(Debug, Clone, PartialEq)]
+struct FollowRule {
+    command: String,
+    state: String,
+    map: Vec<(i64, i64)>,
+}
+
+/// The rules of every `handlers/*/conformance.follow`, in handler order. A line that is not a
+/// rule is an error naming the file and line.
+fn follow_rules(handlers: &Path) -> Result<Vec<FollowRule>> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(handlers)
+        .with_context(|| format!("reading {}", handlers.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    dirs.sort();
+    let mut rules = Vec::new();
+    for dir in dirs {
+        let file = dir.join("conformance.follow");
+        if !file.exists() {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file)
+            .with_context(|| format!("reading {}", file.display()))?;
+        for (n, line) in text.lines().enumerate() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            let rule = parse_rule(line)
+                .with_context(|| format!("{}:{}: {line:?}", file.display(), n + 1))?;
+            rules.push(rule);
+        }
+    }
+    Ok(rules)
+}
+
+fn parse_rule(line: &str) -> Result<FollowRule> {
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    let [command, state, map] = fields[..] else {
+        bail!("a rule is COMMAND-COLUMN STATE-COLUMN C1>S1/C2>S2")
+    };
+    let numeric = |oid: &str| {
+        !oid.is_empty()
+            && oid
+                .split('.')
+                .all(|arc| !arc.is_empty() && arc.bytes().all(|b| b.is_ascii_digit()))
+    };
+    for oid in [command, state] {
+        if !numeric(oid) {
+            bail!("{oid:?} is not a numeric OID");
+        }
+    }
+    let map = map
+        .split('/')
+        .map(|pair| {
+            let (c, v) = pair
+                .split_once('>')
+                .with_context(|| format!("{pair:?} is not COMMAND>STATE"))?;
+            Ok((c.parse()?, v.parse()?))
+        })
+        .collect::<Result<Vec<(i64, i64)>>>()?;
+    Ok(FollowRule {
+        command: command.to_owned(),
+        state: state.to_owned(),
+        map,
+    })
+}
+
+/// Copies a recording, making every INTEGER object writable and the command and state cells
+/// named by `rules` follow each other (see the module docs); nothing else changes. Returns how
+/// many states follow a command.
+fn writable_copy(from: &Path, to: &Path, rules: &[FollowRule]) -> Result<usize> {
     let text = std::fs::read(from).with_context(|| format!("reading {}", from.display()))?;
     let text = String::from_utf8_lossy(&text);
+    let mut lines: Vec<String> = text.lines().map(writable_line).collect();
+    let followed = apply_follow(&mut lines, rules);
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for line in text.lines() {
-        out.push_str(&writable_line(line));
+    for line in &lines {
+        out.push_str(line);
         out.push('\n');
     }
     std::fs::write(to, out)?;
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o644))?;
-    Ok(())
+    Ok(followed)
+}
+
+/// Rewrites the writable INTEGER lines (`OID|2:writecache|value=V`) that `rules` pair up into
+/// `follow` records: every command cell `COMMAND.N` whose `STATE.N` is in the recording becomes
+/// a command of group `STATE.N`, and that state cell the group's state, starting from the
+/// recorded values. Returns the number of states.
+fn apply_follow(lines: &mut [String], rules: &[FollowRule]) -> usize {
+    use std::collections::BTreeMap;
+    let mut integers: std::collections::HashMap<String, (usize, String)> = Default::default();
+    for (i, line) in lines.iter().enumerate() {
+        if let Some((oid, v)) = line.split_once("|2:writecache|value=") {
+            integers.insert(oid.to_owned(), (i, v.to_owned()));
+        }
+    }
+    // state OID -> (its line, its value, the merged map)
+    let mut states: BTreeMap<String, (usize, String, Vec<(i64, i64)>)> = BTreeMap::new();
+    let mut commands = Vec::new();
+    for rule in rules {
+        let prefix = format!("{}.", rule.command);
+        for (oid, (i, v)) in &integers {
+            let Some(index) = oid.strip_prefix(&prefix) else {
+                continue;
+            };
+            let state = format!("{}.{index}", rule.state);
+            let Some((j, s)) = integers.get(&state) else {
+                continue;
+            };
+            commands.push((
+                *i,
+                format!("{oid}|2:follow|role=command,group={state},value={v}"),
+            ));
+            let entry = states
+                .entry(state)
+                .or_insert_with(|| (*j, s.clone(), Vec::new()));
+            for pair in &rule.map {
+                if !entry.2.iter().any(|(c, _)| *c == pair.0) {
+                    entry.2.push(*pair);
+                }
+            }
+        }
+    }
+    for (i, line) in commands {
+        lines[i] = line;
+    }
+    for (oid, (j, s, map)) in &states {
+        let map: Vec<String> = map.iter().map(|(c, v)| format!("{c}>{v}")).collect();
+        lines[*j] = format!(
+            "{oid}|2:follow|role=state,group={oid},value={s},delay=0,map={}",
+            map.join("/")
+        );
+    }
+    states.len()
 }
 
 /// One `.snmprec` line, an INTEGER made writable: `OID|2|V` and `OID|2:MODULE|…initial=V…` (or
@@ -266,6 +402,53 @@ fn say(s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn follow_rules_pair_command_and_state_cells() {
+        let rules = [
+            parse_rule("1.9.2 1.9.1 1>1/0>0").unwrap(),
+            parse_rule("1.9.3 1.9.1 1>1").unwrap(),
+        ];
+        let mut lines: Vec<String> = [
+            "1.9.1.1|2|1",
+            "1.9.1.2|2|0",
+            "1.9.2.1|2|1",
+            "1.9.2.2|2|1",
+            "1.9.2.3|2|1",
+            "1.9.3.1|2|0",
+            "1.9.4.1|4|name",
+        ]
+        .iter()
+        .map(|l| writable_line(l))
+        .collect();
+        assert_eq!(apply_follow(&mut lines, &rules), 2);
+        assert_eq!(
+            lines,
+            [
+                "1.9.1.1|2:follow|role=state,group=1.9.1.1,value=1,delay=0,map=1>1/0>0",
+                "1.9.1.2|2:follow|role=state,group=1.9.1.2,value=0,delay=0,map=1>1/0>0",
+                "1.9.2.1|2:follow|role=command,group=1.9.1.1,value=1",
+                "1.9.2.2|2:follow|role=command,group=1.9.1.2,value=1",
+                // No state cell 1.9.1.3: stays a plain writable value.
+                "1.9.2.3|2:writecache|value=1",
+                "1.9.3.1|2:follow|role=command,group=1.9.1.1,value=0",
+                "1.9.4.1|4|name",
+            ]
+        );
+        assert!(parse_rule("1.9.2 1.9.1").is_err());
+        assert!(parse_rule("1.9.x 1.9.1 1>1").is_err());
+        assert!(parse_rule("1.9.2 1.9.1 1-1").is_err());
+    }
+
+    #[test]
+    fn every_handlers_rules_parse() {
+        let rules = follow_rules(&workspace::root().join("handlers")).unwrap();
+        assert!(
+            rules
+                .iter()
+                .any(|r| r.command.starts_with("1.3.6.1.4.1.318."))
+        );
+    }
 
     #[test]
     fn integers_become_writable() {
