@@ -312,6 +312,14 @@ fn writable_copy(from: &Path, to: &Path, rules: &[FollowRule]) -> Result<usize> 
     Ok(followed)
 }
 
+/// A state cell that follows commands: its line in the recording, its recorded value, and the
+/// command → state map merged from every rule naming its column.
+struct StateCell {
+    line: usize,
+    value: String,
+    map: Vec<(i64, i64)>,
+}
+
 /// Rewrites the writable INTEGER lines (`OID|2:writecache|value=V`) that `rules` pair up into
 /// `follow` records: every command cell `COMMAND.N` whose `STATE.N` is in the recording becomes
 /// a command of group `STATE.N`, and that state cell the group's state, starting from the
@@ -324,8 +332,8 @@ fn apply_follow(lines: &mut [String], rules: &[FollowRule]) -> usize {
             integers.insert(oid.to_owned(), (i, v.to_owned()));
         }
     }
-    // state OID -> (its line, its value, the merged map)
-    let mut states: BTreeMap<String, (usize, String, Vec<(i64, i64)>)> = BTreeMap::new();
+    // state OID -> its line, its value, the merged map
+    let mut states: BTreeMap<String, StateCell> = BTreeMap::new();
     let mut commands = Vec::new();
     for rule in rules {
         let prefix = format!("{}.", rule.command);
@@ -341,12 +349,14 @@ fn apply_follow(lines: &mut [String], rules: &[FollowRule]) -> usize {
                 *i,
                 format!("{oid}|2:follow|role=command,group={state},value={v}"),
             ));
-            let entry = states
-                .entry(state)
-                .or_insert_with(|| (*j, s.clone(), Vec::new()));
+            let entry = states.entry(state).or_insert_with(|| StateCell {
+                line: *j,
+                value: s.clone(),
+                map: Vec::new(),
+            });
             for pair in &rule.map {
-                if !entry.2.iter().any(|(c, _)| *c == pair.0) {
-                    entry.2.push(*pair);
+                if !entry.map.iter().any(|(c, _)| *c == pair.0) {
+                    entry.map.push(*pair);
                 }
             }
         }
@@ -354,10 +364,11 @@ fn apply_follow(lines: &mut [String], rules: &[FollowRule]) -> usize {
     for (i, line) in commands {
         lines[i] = line;
     }
-    for (oid, (j, s, map)) in &states {
-        let map: Vec<String> = map.iter().map(|(c, v)| format!("{c}>{v}")).collect();
-        lines[*j] = format!(
-            "{oid}|2:follow|role=state,group={oid},value={s},delay=0,map={}",
+    for (oid, cell) in &states {
+        let map: Vec<String> = cell.map.iter().map(|(c, v)| format!("{c}>{v}")).collect();
+        lines[cell.line] = format!(
+            "{oid}|2:follow|role=state,group={oid},value={},delay=0,map={}",
+            cell.value,
             map.join("/")
         );
     }
