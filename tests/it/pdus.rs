@@ -121,10 +121,14 @@ fn blade_switching_is_read_back() {
     let v2 = SnmpVersion::V2c;
     state(&on(BLADE, &s, v1, "bc", Func::PortOff, Some("1")), "1", Off);
     state(&on(BLADE, &s, v2, "bc", Func::PortOn, Some("3")), "3", On);
-    // Already on: read, no SET (GET of bladeExists, GET of the state).
+    // Already on: read, no SET (one GET of bladeExists and the state).
     let a = on_env(BLADE, &s, v2, "bc", Func::PortOn, Some("3"), &[DEBUG]);
     state(&a, "3", On);
-    assert_eq!(a.requests(), 2);
+    assert_eq!(a.requests(), 1);
+    // Off at once: that GET, the SET, one GET that reads it off.
+    let a = on_env(BLADE, &s, v1, "bc", Func::PortOff, Some("11"), &[DEBUG]);
+    state(&a, "11", Off);
+    assert_eq!(a.requests(), 3);
     // Reset: restartBlade, confirmed on; an off blade is switched on.
     state(
         &on(BLADE, &s, v1, "bc", Func::PortReset, Some("4")),
@@ -169,12 +173,33 @@ fn blade_errors() {
     let e = e.error();
     assert_eq!(e.error_type, ErrorType::UnexpectedData);
     assert!(e.text.contains("bay 5 is empty"), "{}", e.text);
-    let e = on(BLADE, &s, v2, "bc", Func::PortOff, Some("99"));
+    for v in [SnmpVersion::V1, v2] {
+        let e = on_env(BLADE, &s, v, "bc", Func::PortOff, Some("99"), &[DEBUG]);
+        assert!(
+            e.error().text.contains("no blade bay 99"),
+            "{}",
+            e.error().text
+        );
+        // v1 refuses the whole GET with noSuchName for bladeExists, then for the state.
+        let want = if v == SnmpVersion::V1 { 2 } else { 1 };
+        assert_eq!(e.requests(), want, "{v}");
+    }
+    // An empty bay on v1: one GET answers both objects.
+    let e = on_env(
+        BLADE,
+        &s,
+        SnmpVersion::V1,
+        "bc",
+        Func::PortOn,
+        Some("13"),
+        &[DEBUG],
+    );
     assert!(
-        e.error().text.contains("no blade bay 99"),
+        e.error().text.contains("bay 13 is empty"),
         "{}",
         e.error().text
     );
+    assert_eq!(e.requests(), 1);
     // Never follows: the device accepted, the outlet did not; inside the confirm limit.
     let started = Instant::now();
     let a = on_env(BLADE, &s, v2, "bc", Func::PortOff, Some("8"), &[CONFIRM_2S]);
@@ -303,8 +328,12 @@ fn apc_generations_status_statistics_and_switching() {
         "{}",
         a.error().text
     );
-    for c in ["rpdu2", "rpdu", "ms"] {
-        state(&on(APC, &s, v1, c, Func::PortOff, Some("1")), "1", Off);
+    // Off at once: one GET per generation tried (newest first; the last also reads the
+    // state), the SET, one GET that reads it off.
+    for (c, tried) in [("rpdu2", 1), ("rpdu", 2), ("ms", 3)] {
+        let a = on_env(APC, &s, v1, c, Func::PortOff, Some("1"), &[DEBUG]);
+        state(&a, "1", Off);
+        assert_eq!(a.requests(), tried + 2, "{c}");
         state(&on(APC, &s, v2, c, Func::PortOn, Some("3")), "3", On);
         state(&on(APC, &s, v2, c, Func::PortReset, Some("4")), "4", On);
         state(&on(APC, &s, v2, c, Func::PortReset, Some("6")), "6", On);

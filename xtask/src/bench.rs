@@ -408,7 +408,7 @@ fn pdu(runs: usize) -> Result<()> {
         let requests = relay.count(|| run_once(&case("port_off", relay.port)?))?;
         run_once(&on)?;
         print_line(&format!(
-            "\napc-pdu port_off 1 to the confirmed answer (outlet follows at once): median {:.2} ms over {runs} runs, {requests} SNMP requests (GET to find the outlet, GET of the state, SET, GET confirming)",
+            "\napc-pdu port_off 1 to the confirmed answer (outlet follows at once): median {:.2} ms over {runs} runs, {requests} SNMP requests (GET finding the outlet and reading its state, SET, GET confirming)",
             walls[runs / 2].as_secs_f64() * 1e3
         ));
         Ok(())

@@ -119,13 +119,58 @@ impl Outlet {
     }
 }
 
+/// An outlet a handler has found on the device, with the state it read while looking (the
+/// same GET that proved the outlet exists), so switching starts without a second read.
+pub struct Found {
+    /// The session the outlet was found on.
+    pub session: Session,
+    /// The outlet.
+    pub outlet: Outlet,
+    /// Its state as read.
+    pub now: PowerState,
+}
+
+impl std::fmt::Debug for Found {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Found")
+            .field("target", &self.session.target())
+            .field("outlet", &self.outlet)
+            .field("now", &self.now)
+            .finish()
+    }
+}
+
+impl Found {
+    /// The outlet and its state from `value`, just read from its state object ([`decode`]).
+    pub fn new(session: Session, outlet: Outlet, value: &Value) -> Result<Found, SnmpError> {
+        let now = decode(&session, &outlet, value)?;
+        Ok(Found {
+            session,
+            outlet,
+            now,
+        })
+    }
+
+    /// [`switch`] from the state read.
+    pub async fn switch(&self, want: Wanted) -> Result<PowerState, SnmpError> {
+        switch_from(&self.session, &self.outlet, want, self.now).await
+    }
+
+    /// [`reset`] from the state read.
+    pub async fn reset(&self) -> Result<PowerState, SnmpError> {
+        reset_from(&self.session, &self.outlet, self.now).await
+    }
+}
+
 /// Reads the outlet's state once.
 pub async fn read(s: &Session, outlet: &Outlet) -> Result<PowerState, SnmpError> {
     let v = s.get(&[&outlet.state]).await?.remove(0);
     decode(s, outlet, &v)
 }
 
-fn decode(s: &Session, outlet: &Outlet, v: &Value) -> Result<PowerState, SnmpError> {
+/// The outlet's state from a value of its state object that the handler has just read (when
+/// it looked for the outlet), for [`switch_from`] and [`reset_from`]: no second GET.
+pub fn decode(s: &Session, outlet: &Outlet, v: &Value) -> Result<PowerState, SnmpError> {
     v.as_integer()
         .map(outlet.decode)
         .ok_or_else(|| SnmpError::WrongValue {
@@ -140,6 +185,16 @@ fn decode(s: &Session, outlet: &Outlet, v: &Value) -> Result<PowerState, SnmpErr
 /// there: no SET, the state read is the answer.
 pub async fn switch(s: &Session, outlet: &Outlet, want: Wanted) -> Result<PowerState, SnmpError> {
     let now = read(s, outlet).await?;
+    switch_from(s, outlet, want, now).await
+}
+
+/// [`switch`] from a state `now` just read by the handler ([`decode`]).
+pub async fn switch_from(
+    s: &Session,
+    outlet: &Outlet,
+    want: Wanted,
+    now: PowerState,
+) -> Result<PowerState, SnmpError> {
     if now == want.state() {
         tracing::debug!(snmp.target = %s.target(), outlet = %outlet.name, state = %now, "already there");
         return Ok(now);
@@ -151,6 +206,15 @@ pub async fn switch(s: &Session, outlet: &Outlet, want: Wanted) -> Result<PowerS
 /// off, confirmed, on, confirmed; an outlet that reads off is switched on.
 pub async fn reset(s: &Session, outlet: &Outlet) -> Result<PowerState, SnmpError> {
     let now = read(s, outlet).await?;
+    reset_from(s, outlet, now).await
+}
+
+/// [`reset`] from a state `now` just read by the handler ([`decode`]).
+pub async fn reset_from(
+    s: &Session,
+    outlet: &Outlet,
+    now: PowerState,
+) -> Result<PowerState, SnmpError> {
     if now == PowerState::Off {
         return command_and_wait(s, outlet, Wanted::On, &outlet.on).await;
     }

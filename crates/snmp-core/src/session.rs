@@ -278,51 +278,68 @@ impl Session {
     }
 
     /// GET of several objects in one request; an object the agent does not have is `Err` with
-    /// the exception's name, so a handler can probe for optional MIBs.
+    /// the exception's name, so a handler can probe for optional MIBs. SNMPv1 has no
+    /// exceptions: its agent refuses the whole GET with noSuchName and the index of the first
+    /// missing object, which is marked `Err("noSuchName")` and the GET repeated for the others
+    /// (one more request per missing object, on v1 only).
     pub async fn get_optional(
         &self,
         oids: &[&[u32]],
     ) -> Result<Vec<Result<Value, &'static str>>, SnmpError> {
-        let wire: Vec<async_snmp::Oid> = oids
-            .iter()
-            .map(|o| async_snmp::Oid::from_slice(o))
-            .collect();
-        let ours: Vec<Oid> = oids.iter().map(|o| Oid::from(*o)).collect();
-        let resp = match self.bounded(self.client.get_many(&wire)).await {
-            Ok(r) => r,
-            // SNMPv1 reports a missing object as an error-status, not an exception.
-            Err(e) if self.version == SnmpVersion::V1 && e.is_no_such_name() && oids.len() == 1 => {
-                return Ok(vec![Err("noSuchName")]);
+        let mut found: Vec<Option<Result<Value, &'static str>>> = vec![None; oids.len()];
+        // Positions (in `oids`) still to ask for.
+        let mut asking: Vec<usize> = (0..oids.len()).collect();
+        while !asking.is_empty() {
+            let wire: Vec<async_snmp::Oid> = asking
+                .iter()
+                .map(|&i| async_snmp::Oid::from_slice(oids[i]))
+                .collect();
+            let ours: Vec<Oid> = asking.iter().map(|&i| Oid::from(oids[i])).collect();
+            let resp = match self.bounded(self.client.get_many(&wire)).await {
+                Ok(r) => r,
+                Err(e) if self.version == SnmpVersion::V1 && e.is_no_such_name() => {
+                    let k = e.error_index().unwrap_or(0) as usize;
+                    // An index that names no varbind: with one object, it is that one.
+                    let k = match (k, asking.len()) {
+                        (1.., n) if k <= n => k - 1,
+                        (_, 1) => 0,
+                        _ => return Err(self.error(&e, &ours)),
+                    };
+                    found[asking.remove(k)] = Some(Err("noSuchName"));
+                    continue;
+                }
+                Err(e) => return Err(self.error(&e, &ours)),
+            };
+            if resp.varbinds.len() != asking.len() {
+                return Err(SnmpError::Malformed {
+                    target: self.target.clone(),
+                    reason: format!(
+                        "{} values in answer to a GET of {}",
+                        resp.varbinds.len(),
+                        asking.len()
+                    ),
+                });
             }
-            Err(e) => return Err(self.error(&e, &ours)),
-        };
-        if resp.varbinds.len() != oids.len() {
-            return Err(SnmpError::Malformed {
-                target: self.target.clone(),
-                reason: format!(
-                    "{} values in answer to a GET of {}",
-                    resp.varbinds.len(),
-                    oids.len()
-                ),
-            });
-        }
-        resp.varbinds
-            .iter()
-            .zip(&ours)
-            .map(|(vb, oid)| {
+            for ((vb, oid), &i) in resp.varbinds.iter().zip(&ours).zip(&asking) {
                 if vb.oid.arcs() != oid.arcs() {
                     return Err(SnmpError::Malformed {
                         target: self.target.clone(),
                         reason: format!("asked for {oid}, got {}", Oid(vb.oid.arcs().to_vec())),
                     });
                 }
-                Ok(match from_wire(&vb.value) {
+                found[i] = Some(match from_wire(&vb.value) {
                     Ok(v) => Ok(v),
                     Err(Some(x)) => Err(x.name()),
                     Err(None) => Err("a value of an unknown type"),
-                })
-            })
-            .collect()
+                });
+            }
+            asking.clear();
+        }
+        Ok(found
+            .into_iter()
+            // Every position was answered or marked missing before `asking` emptied.
+            .map(|f| f.unwrap_or(Err("not answered")))
+            .collect())
     }
 
     /// SET of one object. An agent that answers with an exception instead of the value (as

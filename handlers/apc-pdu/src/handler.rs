@@ -17,7 +17,7 @@ use dci_protocol::{
     Context, DeviceType, Error, Func, Handler, Info, PortId, PortState, PortStatus, Requirement,
     Response,
 };
-use snmp_core::power::{self, Command, Outlet, POLL_EVERY, PowerState, Wanted};
+use snmp_core::power::{Command, Found, Outlet, POLL_EVERY, PowerState, Wanted};
 use snmp_core::{Session, Table};
 
 use crate::oids::{
@@ -164,18 +164,21 @@ impl Handler for ApcPdu {
     }
 
     async fn port_on(&self, cx: &Context, port: &PortId) -> Result<PortState, Error> {
-        let (s, o) = prepare(cx, port).await?;
-        Ok(answer(port, power::switch(&s, &o, Wanted::On).await?))
+        Ok(answer(
+            port,
+            prepare(cx, port).await?.switch(Wanted::On).await?,
+        ))
     }
 
     async fn port_off(&self, cx: &Context, port: &PortId) -> Result<PortState, Error> {
-        let (s, o) = prepare(cx, port).await?;
-        Ok(answer(port, power::switch(&s, &o, Wanted::Off).await?))
+        Ok(answer(
+            port,
+            prepare(cx, port).await?.switch(Wanted::Off).await?,
+        ))
     }
 
     async fn port_reset(&self, cx: &Context, port: &PortId) -> Result<PortState, Error> {
-        let (s, o) = prepare(cx, port).await?;
-        Ok(answer(port, power::reset(&s, &o).await?))
+        Ok(answer(port, prepare(cx, port).await?.reset().await?))
     }
 }
 
@@ -278,8 +281,8 @@ pub fn outlet(g: Generation, n: u32, within: Duration) -> Outlet {
 }
 
 /// Finds the outlet in the newest table that has it (one GET per generation tried, newest
-/// first) and describes it.
-async fn prepare(cx: &Context, port: &PortId) -> Result<(Session, Outlet), Error> {
+/// first) and describes it, with the state that GET read.
+async fn prepare(cx: &Context, port: &PortId) -> Result<Found, Error> {
     let n = port
         .as_str()
         .parse::<u32>()
@@ -295,8 +298,8 @@ async fn prepare(cx: &Context, port: &PortId) -> Result<(Session, Outlet), Error
         (Generation::Rpdu, rpdu_status::STATE),
         (Generation::MasterSwitch, spdu::CTL),
     ] {
-        if s.get_optional(&[&at(state, n)]).await?.remove(0).is_ok() {
-            return Ok((s, outlet(g, n, within)));
+        if let Ok(v) = s.get_optional(&[&at(state, n)]).await?.remove(0) {
+            return Ok(Found::new(s, outlet(g, n, within), &v)?);
         }
     }
     Err(ApcError::NoSuchOutlet {

@@ -14,7 +14,7 @@ use dci_protocol::{
     Context, DeviceType, Error, Func, Handler, Info, PortId, PortState, Requirement, Response,
 };
 use snmp_core::Session;
-use snmp_core::power::{self, Command, Outlet, POLL_EVERY, Wanted};
+use snmp_core::power::{self, Command, Found, Outlet, POLL_EVERY, Wanted};
 
 use crate::oids::{at, control, status};
 use crate::values::{self, BladePower};
@@ -117,21 +117,21 @@ impl Handler for IbmBladePdu {
     }
 
     async fn port_on(&self, cx: &Context, port: &PortId) -> Result<PortState, Error> {
-        let (s, outlet) = prepare(cx, port).await?;
-        let got = power::switch(&s, &outlet, Wanted::On).await?;
-        Ok(answer(port, got))
+        Ok(answer(
+            port,
+            prepare(cx, port).await?.switch(Wanted::On).await?,
+        ))
     }
 
     async fn port_off(&self, cx: &Context, port: &PortId) -> Result<PortState, Error> {
-        let (s, outlet) = prepare(cx, port).await?;
-        let got = power::switch(&s, &outlet, Wanted::Off).await?;
-        Ok(answer(port, got))
+        Ok(answer(
+            port,
+            prepare(cx, port).await?.switch(Wanted::Off).await?,
+        ))
     }
 
     async fn port_reset(&self, cx: &Context, port: &PortId) -> Result<PortState, Error> {
-        let (s, outlet) = prepare(cx, port).await?;
-        let got = power::reset(&s, &outlet).await?;
-        Ok(answer(port, got))
+        Ok(answer(port, prepare(cx, port).await?.reset().await?))
     }
 }
 
@@ -182,12 +182,17 @@ pub fn outlet(bay: u32, within: Duration) -> Outlet {
     }
 }
 
-/// Checks the bay exists and holds a blade, and describes it as an outlet.
-async fn prepare(cx: &Context, port: &PortId) -> Result<(Session, Outlet), Error> {
+/// Checks the bay exists and holds a blade, and describes it as an outlet, with its state:
+/// bladeExists and bladePowerState in one GET.
+async fn prepare(cx: &Context, port: &PortId) -> Result<Found, Error> {
     let bay = bay(port)?;
     let s = session(cx).await?;
-    let exists = at(status::EXISTS, bay);
-    match s.get_optional(&[&exists]).await?.remove(0) {
+    let o = outlet(bay, Outlet::bounded(DEVICE_MAX, cx.limits().confirm));
+    let mut got = s
+        .get_optional(&[&at(status::EXISTS, bay), &o.state])
+        .await?;
+    let state = got.pop();
+    match got.pop().unwrap_or(Err("not answered")) {
         Err(_) => {
             return Err(BayError::NoSuchBay {
                 target: s.target().to_owned(),
@@ -204,6 +209,16 @@ async fn prepare(cx: &Context, port: &PortId) -> Result<(Session, Outlet), Error
         }
         Ok(_) => {}
     }
-    let within = Outlet::bounded(DEVICE_MAX, cx.limits().confirm);
-    Ok((s, outlet(bay, within)))
+    match state {
+        Some(Ok(v)) => Ok(Found::new(s, o, &v)?),
+        // A blade without a power state: read it again for the error that names the object.
+        _ => {
+            let now = power::read(&s, &o).await?;
+            Ok(Found {
+                session: s,
+                outlet: o,
+                now,
+            })
+        }
+    }
 }

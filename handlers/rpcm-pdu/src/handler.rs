@@ -16,7 +16,7 @@ use dci_protocol::{
     Context, DeviceType, Error, Func, Handler, Info, PortId, PortState, Requirement, Response,
 };
 use snmp_core::Session;
-use snmp_core::power::{self, Command, Outlet, POLL_EVERY, PowerState, Wanted};
+use snmp_core::power::{Command, Found, Outlet, POLL_EVERY, PowerState, Wanted};
 
 use crate::oids::{at, output};
 use crate::values::{self, AdminState};
@@ -99,18 +99,21 @@ impl Handler for RpcmPdu {
     }
 
     async fn port_on(&self, cx: &Context, port: &PortId) -> Result<PortState, Error> {
-        let (s, o) = prepare(cx, port).await?;
-        Ok(answer(port, power::switch(&s, &o, Wanted::On).await?))
+        Ok(answer(
+            port,
+            prepare(cx, port).await?.switch(Wanted::On).await?,
+        ))
     }
 
     async fn port_off(&self, cx: &Context, port: &PortId) -> Result<PortState, Error> {
-        let (s, o) = prepare(cx, port).await?;
-        Ok(answer(port, power::switch(&s, &o, Wanted::Off).await?))
+        Ok(answer(
+            port,
+            prepare(cx, port).await?.switch(Wanted::Off).await?,
+        ))
     }
 
     async fn port_reset(&self, cx: &Context, port: &PortId) -> Result<PortState, Error> {
-        let (s, o) = prepare(cx, port).await?;
-        Ok(answer(port, power::reset(&s, &o).await?))
+        Ok(answer(port, prepare(cx, port).await?.reset().await?))
     }
 }
 
@@ -146,8 +149,8 @@ pub fn outlet(n: u32, within: Duration) -> Outlet {
     }
 }
 
-/// Checks the output exists and describes it as an outlet.
-async fn prepare(cx: &Context, port: &PortId) -> Result<(Session, Outlet), Error> {
+/// Checks the output exists and describes it as an outlet, with the state read (one GET).
+async fn prepare(cx: &Context, port: &PortId) -> Result<Found, Error> {
     let n = port
         .as_str()
         .parse::<u32>()
@@ -157,17 +160,13 @@ async fn prepare(cx: &Context, port: &PortId) -> Result<(Session, Outlet), Error
             identity: port.as_str().to_owned(),
         })?;
     let s = session(cx).await?;
-    if s.get_optional(&[&at(output::ADMIN_STATE, n)])
-        .await?
-        .remove(0)
-        .is_err()
-    {
-        return Err(OutletError::NoSuchOutlet {
+    let o = outlet(n, Outlet::bounded(DEVICE_MAX, cx.limits().confirm));
+    match s.get_optional(&[&o.state]).await?.remove(0) {
+        Ok(v) => Ok(Found::new(s, o, &v)?),
+        Err(_) => Err(OutletError::NoSuchOutlet {
             target: s.target().to_owned(),
             n,
         }
-        .into());
+        .into()),
     }
-    let within = Outlet::bounded(DEVICE_MAX, cx.limits().confirm);
-    Ok((s, outlet(n, within)))
 }
