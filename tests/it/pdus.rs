@@ -277,7 +277,8 @@ fn rpcm_status_and_switching() {
 #[test]
 fn apc_generations_status_statistics_and_switching() {
     let rpdu2 = Pdu::new(Kind::ApcRpdu2 { metered: true }, outlets(Kind::Rpcm, 24))
-        .follow(2, Follow::Never);
+        .follow(2, Follow::Never)
+        .follow(7, Follow::Through(2, 2));
     let plain2 = Pdu::new(Kind::ApcRpdu2 { metered: false }, outlets(Kind::Rpcm, 8));
     let rpdu = Pdu::new(Kind::ApcRpdu, outlets(Kind::Rpcm, 8));
     let ms =
@@ -347,6 +348,12 @@ fn apc_generations_status_statistics_and_switching() {
             .collect();
         assert_eq!(got, [Some(Off), Some(On), Some(On), Some(On)], "{c}");
     }
+    // An rPDU2 reboot that still reads on for 2 s while rPDU2OutletSwitchedStatusCommandPending
+    // reads commandPending(1): not confirmed until the device says it is done.
+    let a = on_env(APC, &s, v2, "rpdu2", Func::PortReset, Some("7"), &[DEBUG]);
+    state(&a, "7", On);
+    assert!(a.elapsed >= Duration::from_millis(1900), "{:?}", a.elapsed);
+    assert!(a.stderr.contains("a command is pending"), "{}", a.stderr);
     // sPDUOutletCtl reads outletReboot(3) for 2 s after the reboot: transitional, not yet.
     let a = on(APC, &s, v2, "ms", Func::PortReset, Some("5"));
     state(&a, "5", On);

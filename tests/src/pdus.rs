@@ -214,6 +214,13 @@ fn follow_command(o: &Outlet, value: i32) -> String {
     format!("2:follow|role=command,group=o{},value={value}", o.n)
 }
 
+fn follow_pending(o: &Outlet, idle: i32, pending: i32) -> String {
+    format!(
+        "2:follow|role=pending,group=o{},value={idle},pending={pending}",
+        o.n
+    )
+}
+
 fn follow_both(o: &Outlet, state: i32, map: &str) -> String {
     format!(
         "2:follow|role=both,group=o{},value={state},delay={},map={map}{}",
@@ -267,7 +274,9 @@ fn write_outlet(rec: &mut Snmprec, kind: Kind, o: &Outlet) {
                     &at(RPDU2_STATUS, 5, n),
                     &follow_state(o, state, "1>2/2>1/3>2"),
                 )
-                .add(&at(RPDU2_STATUS, 6, n), Value::Integer(2))
+                // rPDU2OutletSwitchedStatusCommandPending: commandPending(1) while a command
+                // is on its way, else noCommandPending(2).
+                .variation(&at(RPDU2_STATUS, 6, n), &follow_pending(o, 2, 1))
                 .add(&at(RPDU2_CONTROL, 1, n), Value::Integer(ni))
                 .add(&at(RPDU2_CONTROL, 2, n), Value::Integer(1))
                 .add(&at(RPDU2_CONTROL, 3, n), Value::string(&o.name))

@@ -90,6 +90,16 @@ pub struct Command {
     pub value: i64,
 }
 
+/// An object that says a command is still on its way (APC rPDU2's command-pending column):
+/// while it reads `value`, the outlet is transitional ("not yet"), whatever its state reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    /// The full instance OID.
+    pub oid: Vec<u32>,
+    /// The INTEGER that means "a command is pending".
+    pub value: i64,
+}
+
 /// One outlet as a handler describes it.
 #[derive(Debug, Clone)]
 pub struct Outlet {
@@ -105,6 +115,8 @@ pub struct Outlet {
     pub off: Command,
     /// The device's own reboot command, where it has one.
     pub reboot: Option<Command>,
+    /// Where the device says that a command is pending: read with the state, in one GET.
+    pub pending: Option<Pending>,
     /// How long one change may take to show (the handler's figure for its device, already
     /// bounded by the runtime's confirm limit: see [`Outlet::bounded`]).
     pub within: Duration,
@@ -164,8 +176,22 @@ impl Found {
 
 /// Reads the outlet's state once.
 pub async fn read(s: &Session, outlet: &Outlet) -> Result<PowerState, SnmpError> {
-    let v = s.get(&[&outlet.state]).await?.remove(0);
-    decode(s, outlet, &v)
+    let Some(p) = &outlet.pending else {
+        let v = s.get(&[&outlet.state]).await?.remove(0);
+        return decode(s, outlet, &v);
+    };
+    let mut got = s.get_optional(&[&outlet.state, &p.oid]).await?;
+    let pending = got.pop().and_then(Result::ok);
+    let state = match got.pop() {
+        Some(Ok(v)) => decode(s, outlet, &v)?,
+        // Read it alone for the error that names the object.
+        _ => decode(s, outlet, &s.get(&[&outlet.state]).await?.remove(0))?,
+    };
+    if pending.as_ref().and_then(Value::as_integer) == Some(p.value) {
+        tracing::debug!(snmp.target = %s.target(), outlet = %outlet.name, state = %state, "a command is pending");
+        return Ok(PowerState::Transitional);
+    }
+    Ok(state)
 }
 
 /// The outlet's state from a value of its state object that the handler has just read (when

@@ -17,7 +17,7 @@ use dci_protocol::{
     Context, DeviceType, Error, Func, Handler, Info, PortId, PortState, PortStatus, Requirement,
     Response,
 };
-use snmp_core::power::{Command, Found, Outlet, POLL_EVERY, PowerState, Wanted};
+use snmp_core::power::{Command, Found, Outlet, POLL_EVERY, Pending, PowerState, Wanted};
 use snmp_core::{Session, Table};
 
 use crate::oids::{
@@ -268,6 +268,11 @@ pub fn outlet(g: Generation, n: u32, within: Duration) -> Outlet {
             )
         }
     };
+    // rPDU2 says when a command is still on its way: a reboot is confirmed only once done.
+    let pending = (g == Generation::Rpdu2).then(|| Pending {
+        oid: at(rpdu2_status::COMMAND_PENDING, n),
+        value: values::COMMAND_PENDING,
+    });
     Outlet {
         name: format!("outlet {n}"),
         state,
@@ -275,6 +280,7 @@ pub fn outlet(g: Generation, n: u32, within: Duration) -> Outlet {
         on,
         off,
         reboot: Some(reboot),
+        pending,
         within,
         every: POLL_EVERY,
     }

@@ -67,6 +67,9 @@ impl RpduState {
     }
 }
 
+/// rPDU2OutletSwitchedStatusCommandPending: commandPending(1); noCommandPending(2) otherwise.
+pub const COMMAND_PENDING: i64 = 1;
+
 /// The immediate commands rPDU2OutletSwitchedControlCommand and rPDUOutletControlOutletCommand
 /// share: `immediateOn(1), immediateOff(2), immediateReboot(3)` (the delayed and cancel values
 /// differ between the two MIBs and are never written here).

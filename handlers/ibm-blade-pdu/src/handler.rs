@@ -177,6 +177,7 @@ pub fn outlet(bay: u32, within: Duration) -> Outlet {
             oid: at(control::RESTART, bay),
             value: values::RESTART,
         }),
+        pending: None,
         within,
         every: POLL_EVERY,
     }

@@ -144,6 +144,7 @@ pub fn outlet(n: u32, within: Duration) -> Outlet {
             value: AdminState::Off.to_wire(),
         },
         reboot: None,
+        pending: None,
         within,
         every: POLL_EVERY,
     }
