@@ -69,6 +69,17 @@ fn same(what: &str, got: &[PortState], want: &[PortState]) {
     }
 }
 
+/// The admin status of the first `n` ports of a status answer.
+#[track_caller]
+fn admin(a: &Answer, n: usize) -> Vec<Option<dci_protocol::PortStatus>> {
+    a.response()
+        .ports
+        .iter()
+        .take(n)
+        .map(|p| p.admin_status)
+        .collect()
+}
+
 #[track_caller]
 fn state(a: &Answer, id: &str, want: dci_protocol::PortStatus) {
     let p = a.port();
@@ -149,10 +160,9 @@ fn blade_switching_is_read_back() {
     state(&a, "10", On);
     assert!(a.elapsed >= Duration::from_millis(1900), "{:?}", a.elapsed);
     let st = on(BLADE, &s, v2, "bc", Func::Status, None);
-    let got: Vec<_> = st.response().ports.iter().map(|p| p.admin_status).collect();
     assert_eq!(
-        &got[..7],
-        &[
+        admin(&st, 7),
+        [
             Some(Off),
             Some(On),
             Some(On),
@@ -339,14 +349,11 @@ fn apc_generations_status_statistics_and_switching() {
         state(&on(APC, &s, v2, c, Func::PortReset, Some("4")), "4", On);
         state(&on(APC, &s, v2, c, Func::PortReset, Some("6")), "6", On);
         let a = on(APC, &s, v2, c, Func::Status, None);
-        let got: Vec<_> = a
-            .response()
-            .ports
-            .iter()
-            .take(4)
-            .map(|p| p.admin_status)
-            .collect();
-        assert_eq!(got, [Some(Off), Some(On), Some(On), Some(On)], "{c}");
+        assert_eq!(
+            admin(&a, 4),
+            [Some(Off), Some(On), Some(On), Some(On)],
+            "{c}"
+        );
     }
     // An rPDU2 reboot that still reads on for 2 s while rPDU2OutletSwitchedStatusCommandPending
     // reads commandPending(1): not confirmed until the device says it is done.
@@ -524,13 +531,7 @@ fn every_function_on_v3_through_snmpd() {
         let a = call_bin(handler, &write, Func::PortReset, id("4"), &[]);
         state(&a, "4", On);
         let a = call_bin(handler, &write, Func::Status, None, &[]);
-        let got: Vec<_> = a
-            .response()
-            .ports
-            .iter()
-            .take(4)
-            .map(|p| p.admin_status)
-            .collect();
+        let got = admin(&a, 4);
         assert_eq!(got, [Some(Off), Some(On), Some(On), Some(On)], "{handler}");
         // A read-only user may not switch: snmpd refuses the SET, nothing is reported done.
         let a = call_bin(handler, &read, Func::PortOff, id("2"), &[]);
