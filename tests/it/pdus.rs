@@ -361,6 +361,23 @@ fn apc_generations_status_statistics_and_switching() {
     state(&a, "7", On);
     assert!(a.elapsed >= Duration::from_millis(1900), "{:?}", a.elapsed);
     assert!(a.stderr.contains("a command is pending"), "{}", a.stderr);
+    // A reboot written by someone else a moment ago, still pending (the outlet reads on):
+    // port_on must not take that "on" for done; it switches on and waits for the PDU.
+    let mut reboot = s.net_snmp("snmpset");
+    reboot
+        .args(["-v2c", "-c", "rpdu2", "-r", "0", "-t", "5"])
+        .arg(format!("127.0.0.1:{}", s.port()))
+        .args(["1.3.6.1.4.1.318.1.1.26.9.2.4.1.5.7", "i", "3"]);
+    let out = reboot.output().expect("run snmpset");
+    assert!(
+        out.status.success(),
+        "snmpset: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let a = on_env(APC, &s, v2, "rpdu2", Func::PortOn, Some("7"), &[DEBUG]);
+    state(&a, "7", On);
+    assert!(a.elapsed >= Duration::from_millis(1500), "{:?}", a.elapsed);
+    assert!(a.requests() >= 3, "{} requests: no SET?", a.requests());
     // sPDUOutletCtl reads outletReboot(3) for 2 s after the reboot: transitional, not yet.
     let a = on(APC, &s, v2, "ms", Func::PortReset, Some("5"));
     state(&a, "5", On);

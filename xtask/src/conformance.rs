@@ -300,7 +300,7 @@ fn writable_copy(from: &Path, to: &Path, rules: &[FollowRule]) -> Result<usize> 
     let text = std::fs::read(from).with_context(|| format!("reading {}", from.display()))?;
     let text = String::from_utf8_lossy(&text);
     let mut lines: Vec<String> = text.lines().map(writable_line).collect();
-    let followed = apply_follow(&mut lines, rules);
+    let followed = apply_follow(&mut lines, rules)?;
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for line in &lines {
         out.push_str(line);
@@ -324,7 +324,7 @@ struct StateCell {
 /// `follow` records: every command cell `COMMAND.N` whose `STATE.N` is in the recording becomes
 /// a command of group `STATE.N`, and that state cell the group's state, starting from the
 /// recorded values. Returns the number of states.
-fn apply_follow(lines: &mut [String], rules: &[FollowRule]) -> usize {
+fn apply_follow(lines: &mut [String], rules: &[FollowRule]) -> Result<usize> {
     use std::collections::BTreeMap;
     let mut integers: std::collections::HashMap<String, (usize, String)> = Default::default();
     for (i, line) in lines.iter().enumerate() {
@@ -354,9 +354,14 @@ fn apply_follow(lines: &mut [String], rules: &[FollowRule]) -> usize {
                 value: s.clone(),
                 map: Vec::new(),
             });
-            for pair in &rule.map {
-                if !entry.map.iter().any(|(c, _)| *c == pair.0) {
-                    entry.map.push(*pair);
+            for &(command, to) in &rule.map {
+                match entry.map.iter().find(|(c, _)| *c == command) {
+                    None => entry.map.push((command, to)),
+                    Some(&(_, other)) if other == to => {}
+                    Some(&(_, other)) => bail!(
+                        "two rules for {} map command {command} to {other} and to {to}",
+                        rule.state
+                    ),
                 }
             }
         }
@@ -372,7 +377,7 @@ fn apply_follow(lines: &mut [String], rules: &[FollowRule]) -> usize {
             map.join("/")
         );
     }
-    states.len()
+    Ok(states.len())
 }
 
 /// One `.snmprec` line, an INTEGER made writable: `OID|2|V` and `OID|2:MODULE|…initial=V…` (or
@@ -432,7 +437,7 @@ mod tests {
         .iter()
         .map(|l| writable_line(l))
         .collect();
-        assert_eq!(apply_follow(&mut lines, &rules), 2);
+        assert_eq!(apply_follow(&mut lines, &rules).unwrap(), 2);
         assert_eq!(
             lines,
             [
@@ -446,6 +451,16 @@ mod tests {
                 "1.9.4.1|4|name",
             ]
         );
+        let clash = [
+            parse_rule("1.9.2 1.9.1 1>1").unwrap(),
+            parse_rule("1.9.3 1.9.1 1>0").unwrap(),
+        ];
+        let mut two = vec![
+            writable_line("1.9.1.1|2|1"),
+            writable_line("1.9.2.1|2|1"),
+            writable_line("1.9.3.1|2|1"),
+        ];
+        assert!(apply_follow(&mut two, &clash).is_err());
         assert!(parse_rule("1.9.2 1.9.1").is_err());
         assert!(parse_rule("1.9.x 1.9.1 1>1").is_err());
         assert!(parse_rule("1.9.2 1.9.1 1-1").is_err());

@@ -153,7 +153,10 @@ impl std::fmt::Debug for Found {
 }
 
 impl Found {
-    /// The outlet and its state from `value`, just read from its state object ([`decode`]).
+    /// The outlet and its state from `value`, just read from its state object ([`decode`]), for
+    /// a handler that reads the state together with objects of its own (a blade's presence).
+    /// An outlet with a pending object is found with [`Found::find`], which reads that too; here
+    /// the pending object is not consulted.
     pub fn new(session: Session, outlet: Outlet, value: &Value) -> Result<Found, SnmpError> {
         let now = decode(&session, &outlet, value)?;
         Ok(Found {
@@ -161,6 +164,22 @@ impl Found {
             outlet,
             now,
         })
+    }
+
+    /// The outlet if the device has it, read in one GET with its pending object ([`find`]);
+    /// `Ok(Err(session))` gives the session back when the device has no such state object.
+    pub async fn find(
+        session: Session,
+        mut outlet: Outlet,
+    ) -> Result<Result<Found, Session>, SnmpError> {
+        match find(&session, &mut outlet).await? {
+            Some(now) => Ok(Ok(Found {
+                session,
+                outlet,
+                now,
+            })),
+            None => Ok(Err(session)),
+        }
     }
 
     /// [`switch`] from the state read.
@@ -174,7 +193,31 @@ impl Found {
     }
 }
 
-/// Reads the outlet's state once.
+/// Looks for the outlet: one GET of its state object and, where it has one, its pending object.
+/// `None` when the device has no such state object (no such outlet). An outlet whose pending
+/// object the device lacks forgets it, so later reads are one object (and on SNMPv1, where a
+/// missing object costs a second request, one request).
+pub async fn find(s: &Session, outlet: &mut Outlet) -> Result<Option<PowerState>, SnmpError> {
+    let Some(p) = outlet.pending.clone() else {
+        return match s.get_optional(&[&outlet.state]).await?.remove(0) {
+            Ok(v) => Ok(Some(decode(s, outlet, &v)?)),
+            Err(_) => Ok(None),
+        };
+    };
+    let Some(mut got) = s.get_if_first(&[&outlet.state, &p.oid]).await? else {
+        return Ok(None);
+    };
+    let pending = got.pop().and_then(Result::ok);
+    let Some(Ok(v)) = got.pop() else {
+        return Ok(None);
+    };
+    if pending.is_none() {
+        outlet.pending = None;
+    }
+    Ok(Some(with_pending(s, outlet, &v, pending.as_ref())?))
+}
+
+/// Reads the outlet's state once (with its pending object, in the same GET).
 pub async fn read(s: &Session, outlet: &Outlet) -> Result<PowerState, SnmpError> {
     let Some(p) = &outlet.pending else {
         let v = s.get(&[&outlet.state]).await?.remove(0);
@@ -182,12 +225,23 @@ pub async fn read(s: &Session, outlet: &Outlet) -> Result<PowerState, SnmpError>
     };
     let mut got = s.get_optional(&[&outlet.state, &p.oid]).await?;
     let pending = got.pop().and_then(Result::ok);
-    let state = match got.pop() {
-        Some(Ok(v)) => decode(s, outlet, &v)?,
+    match got.pop() {
+        Some(Ok(v)) => with_pending(s, outlet, &v, pending.as_ref()),
         // Read it alone for the error that names the object.
-        _ => decode(s, outlet, &s.get(&[&outlet.state]).await?.remove(0))?,
-    };
-    if pending.as_ref().and_then(Value::as_integer) == Some(p.value) {
+        _ => decode(s, outlet, &s.get(&[&outlet.state]).await?.remove(0)),
+    }
+}
+
+/// The state `v` read, transitional while the pending object read says a command is pending.
+fn with_pending(
+    s: &Session,
+    outlet: &Outlet,
+    v: &Value,
+    pending: Option<&Value>,
+) -> Result<PowerState, SnmpError> {
+    let state = decode(s, outlet, v)?;
+    let busy = outlet.pending.as_ref().map(|p| p.value);
+    if busy.is_some() && pending.and_then(Value::as_integer) == busy {
         tracing::debug!(snmp.target = %s.target(), outlet = %outlet.name, state = %state, "a command is pending");
         return Ok(PowerState::Transitional);
     }

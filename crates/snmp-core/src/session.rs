@@ -286,6 +286,25 @@ impl Session {
         &self,
         oids: &[&[u32]],
     ) -> Result<Vec<Result<Value, &'static str>>, SnmpError> {
+        self.get_optional_from(oids, false).await
+    }
+
+    /// [`Session::get_optional`] of objects that matter only when the first exists (an outlet's
+    /// state, then objects about it): `None` when the agent has no first object. On SNMPv1 a
+    /// missing first object ends it without asking again for the others.
+    pub async fn get_if_first(
+        &self,
+        oids: &[&[u32]],
+    ) -> Result<Option<Vec<Result<Value, &'static str>>>, SnmpError> {
+        let got = self.get_optional_from(oids, true).await?;
+        Ok(got.first().is_some_and(Result::is_ok).then_some(got))
+    }
+
+    async fn get_optional_from(
+        &self,
+        oids: &[&[u32]],
+        first_needed: bool,
+    ) -> Result<Vec<Result<Value, &'static str>>, SnmpError> {
         let mut found: Vec<Option<Result<Value, &'static str>>> = vec![None; oids.len()];
         // Positions (in `oids`) still to ask for.
         let mut asking: Vec<usize> = (0..oids.len()).collect();
@@ -305,7 +324,11 @@ impl Session {
                         (_, 1) => 0,
                         _ => return Err(self.error(&e, &ours)),
                     };
-                    found[asking.remove(k)] = Some(Err("noSuchName"));
+                    let missing = asking.remove(k);
+                    found[missing] = Some(Err("noSuchName"));
+                    if first_needed && missing == 0 {
+                        break;
+                    }
                     continue;
                 }
                 Err(e) => return Err(self.error(&e, &ours)),

@@ -287,7 +287,8 @@ pub fn outlet(g: Generation, n: u32, within: Duration) -> Outlet {
 }
 
 /// Finds the outlet in the newest table that has it (one GET per generation tried, newest
-/// first) and describes it, with the state that GET read.
+/// first; on rPDU2 with the command-pending object) and describes it, with the state that GET
+/// read.
 async fn prepare(cx: &Context, port: &PortId) -> Result<Found, Error> {
     let n = port
         .as_str()
@@ -297,16 +298,17 @@ async fn prepare(cx: &Context, port: &PortId) -> Result<Found, Error> {
         .ok_or_else(|| ApcError::NotAnOutlet {
             identity: port.as_str().to_owned(),
         })?;
-    let s = session(cx).await?;
+    let mut s = session(cx).await?;
     let within = Outlet::bounded(DEVICE_MAX, cx.limits().confirm);
-    for (g, state) in [
-        (Generation::Rpdu2, rpdu2_status::STATE),
-        (Generation::Rpdu, rpdu_status::STATE),
-        (Generation::MasterSwitch, spdu::CTL),
+    for g in [
+        Generation::Rpdu2,
+        Generation::Rpdu,
+        Generation::MasterSwitch,
     ] {
-        if let Ok(v) = s.get_optional(&[&at(state, n)]).await?.remove(0) {
-            return Ok(Found::new(s, outlet(g, n, within), &v)?);
-        }
+        s = match Found::find(s, outlet(g, n, within)).await? {
+            Ok(found) => return Ok(found),
+            Err(s) => s,
+        };
     }
     Err(ApcError::NoSuchOutlet {
         target: s.target().to_owned(),

@@ -162,9 +162,9 @@ async fn prepare(cx: &Context, port: &PortId) -> Result<Found, Error> {
         })?;
     let s = session(cx).await?;
     let o = outlet(n, Outlet::bounded(DEVICE_MAX, cx.limits().confirm));
-    match s.get_optional(&[&o.state]).await?.remove(0) {
-        Ok(v) => Ok(Found::new(s, o, &v)?),
-        Err(_) => Err(OutletError::NoSuchOutlet {
+    match Found::find(s, o).await? {
+        Ok(found) => Ok(found),
+        Err(s) => Err(OutletError::NoSuchOutlet {
             target: s.target().to_owned(),
             n,
         }
