@@ -107,14 +107,12 @@ fn if_index(port: &PortId) -> Result<u32, PortError> {
         })
 }
 
-/// The columns `status` walks, in this order.
+/// The columns every `status` walks, in this order: ifTable's, and CISCO-STACK-MIB portTable's,
+/// whose configured speed and duplex are what a Catalyst reports for its ports.
 const STATUS_COLUMNS: &[&[u32]] = &[
     if_table::DESCR,
     if_table::ADMIN_STATUS,
     if_table::OPER_STATUS,
-    if_table::SPEED,
-    if_x_table::HIGH_SPEED,
-    DOT3_DUPLEX_STATUS,
     port_table::IF_INDEX,
     port_table::ADMIN_SPEED,
     port_table::DUPLEX,
@@ -122,12 +120,20 @@ const STATUS_COLUMNS: &[&[u32]] = &[
 const S_DESCR: usize = 0;
 const S_ADMIN: usize = 1;
 const S_OPER: usize = 2;
-const S_SPEED: usize = 3;
-const S_HIGH_SPEED: usize = 4;
-const S_DOT3_DUPLEX: usize = 5;
-const S_PORT_IF_INDEX: usize = 6;
-const S_PORT_SPEED: usize = 7;
-const S_PORT_DUPLEX: usize = 8;
+const S_PORT_IF_INDEX: usize = 3;
+const S_PORT_SPEED: usize = 4;
+const S_PORT_DUPLEX: usize = 5;
+
+/// The running speed and duplex, read only for the interfaces that portTable does not answer
+/// for (all of them on a switch without portTable; VLANs and port-channels on a Catalyst).
+const RUNNING_COLUMNS: &[&[u32]] = &[if_table::SPEED, if_x_table::HIGH_SPEED, DOT3_DUPLEX_STATUS];
+const R_SPEED: usize = 0;
+const R_HIGH_SPEED: usize = 1;
+const R_DOT3_DUPLEX: usize = 2;
+
+/// Up to this many interfaces, their running values are read by one GET (three objects each,
+/// small enough for any agent's message size); beyond, by a walk of [`RUNNING_COLUMNS`].
+const RUNNING_BY_GET: usize = 10;
 
 impl Handler for CiscoSwitch {
     const INFO: Info = Info {
@@ -150,59 +156,56 @@ impl Handler for CiscoSwitch {
 
     async fn status(&self, cx: &Context) -> Result<Response, Error> {
         let s = session(cx).await?;
-        let (scalars, table) = s.table_with(&[SYS_NAME], STATUS_COLUMNS).await?;
+        // SNMPv1 walks by GETNEXT, one row of every column per request: the running columns
+        // ride along for free there. Elsewhere they cost values, so they come second, and
+        // only for the interfaces that need them.
+        let v1 = s.version() == SnmpVersion::V1;
+        let columns: Vec<&[u32]> = if v1 {
+            [STATUS_COLUMNS, RUNNING_COLUMNS].concat()
+        } else {
+            STATUS_COLUMNS.to_vec()
+        };
+        let (scalars, table) = s.table_with(&[SYS_NAME], &columns).await?;
         let hostname = scalars[0].as_ref().and_then(Value::as_text);
         // portTable rows are indexed module.port; portIfIndex ties each to its interface.
         let stack = stack_ports(&table)?;
-        let mut ports = Vec::new();
-        for row in table.rows() {
-            // ifTable rows: an index of one arc with an ifDescr. portTable rows (two arcs)
-            // share the table only because they travelled in the same requests.
-            if row.index.len() != 1 || row.value(S_DESCR).is_none() {
-                continue;
-            }
-            let if_index = row.index[0];
-            let mut p = PortState::new(if_index.to_string());
-            p.description = row.text(S_DESCR)?;
-            p.admin_status = row
-                .integer(S_ADMIN)?
-                .map(|v| IfStatus::from_wire(v).to_protocol());
-            p.oper_status = row
-                .integer(S_OPER)?
-                .map(|v| IfStatus::from_wire(v).to_protocol());
-            // The configured values where portTable has them; a configured value with no
-            // protocol spelling (s155000000, disagree) stays out rather than being replaced
-            // by the running one. Where the cell is absent, the running values.
-            let port_row = stack.get(&if_index).and_then(|idx| table.row(idx));
-            let admin_speed = match &port_row {
-                Some(r) => r.integer(S_PORT_SPEED)?,
-                None => None,
-            };
-            let admin_duplex = match &port_row {
-                Some(r) => r.integer(S_PORT_DUPLEX)?,
-                None => None,
-            };
-            p.speed = match admin_speed {
-                Some(v) => PortAdminSpeed::from_wire(v).to_protocol(),
-                None => running_speed(&row)?,
-            };
-            p.duplex = match admin_duplex {
-                Some(v) => PortDuplex::from_wire(v).to_protocol(),
-                None => row.integer(S_DOT3_DUPLEX)?.and_then(dot3_duplex),
-            };
-            ports.push(p);
-        }
-        if ports.is_empty() {
+        // ifTable rows: an index of one arc with an ifDescr. portTable rows (two arcs) share
+        // the table only because they travelled in the same requests.
+        let interfaces: Vec<Row<'_>> = table
+            .rows()
+            .filter(|r| r.index.len() == 1 && r.value(S_DESCR).is_some())
+            .collect();
+        if interfaces.is_empty() {
             return Err(PortError::NoInterfaces {
                 target: s.target().to_owned(),
             }
             .into());
         }
-        Ok(Response {
-            hostname,
-            ports,
-            params: vec![],
-        })
+        let port_row = |if_index: u32| stack.get(&if_index).and_then(|idx| table.row(idx));
+        let read;
+        let running = if v1 {
+            Running {
+                table: &table,
+                offset: STATUS_COLUMNS.len(),
+            }
+        } else {
+            // The configured values where portTable has both cells; the running ones elsewhere.
+            let needed: Vec<u32> = interfaces
+                .iter()
+                .map(|r| r.index[0])
+                .filter(|&i| {
+                    port_row(i).is_none_or(|r| {
+                        r.value(S_PORT_SPEED).is_none() || r.value(S_PORT_DUPLEX).is_none()
+                    })
+                })
+                .collect();
+            read = running_values(&s, &needed).await?;
+            Running {
+                table: &read,
+                offset: 0,
+            }
+        };
+        answer_status(hostname, &interfaces, &port_row, &running)
     }
 
     async fn statistics(&self, cx: &Context) -> Result<Response, Error> {
@@ -314,11 +317,106 @@ fn stack_ports(table: &Table) -> Result<BTreeMap<u32, Vec<u32>>, SnmpError> {
     Ok(map)
 }
 
-/// The running speed: ifHighSpeed (Mbit/s), else ifSpeed (bit/s).
-fn running_speed(row: &Row<'_>) -> Result<Option<Speed>, SnmpError> {
-    Ok(match row.unsigned(S_HIGH_SPEED)? {
-        Some(mbps) => speed_from_mbps(mbps),
-        None => row.unsigned(S_SPEED)?.and_then(speed_from_bps),
+/// Where the running speed and duplex columns are: in the status walk itself (SNMPv1, after
+/// [`STATUS_COLUMNS`]) or in a table of their own ([`running_values`]).
+struct Running<'a> {
+    table: &'a Table,
+    offset: usize,
+}
+
+impl Running<'_> {
+    /// The running speed: ifHighSpeed (Mbit/s), else ifSpeed (bit/s).
+    fn speed(&self, if_index: u32) -> Result<Option<Speed>, SnmpError> {
+        let Some(row) = self.table.row(&[if_index]) else {
+            return Ok(None);
+        };
+        Ok(match row.unsigned(self.offset + R_HIGH_SPEED)? {
+            Some(mbps) => speed_from_mbps(mbps),
+            None => row
+                .unsigned(self.offset + R_SPEED)?
+                .and_then(speed_from_bps),
+        })
+    }
+
+    /// The running duplex: dot3StatsDuplexStatus.
+    fn duplex(&self, if_index: u32) -> Result<Option<Duplex>, SnmpError> {
+        let Some(row) = self.table.row(&[if_index]) else {
+            return Ok(None);
+        };
+        Ok(row
+            .integer(self.offset + R_DOT3_DUPLEX)?
+            .and_then(dot3_duplex))
+    }
+}
+
+/// The running speed and duplex of `interfaces`: nothing to read for none, one GET for a few,
+/// a walk of [`RUNNING_COLUMNS`] for more. Objects an interface lacks are left out.
+async fn running_values(s: &Session, interfaces: &[u32]) -> Result<Table, SnmpError> {
+    if interfaces.len() > RUNNING_BY_GET {
+        return s.table(RUNNING_COLUMNS).await;
+    }
+    let mut columns: Vec<snmp_core::Column> = vec![Vec::new(); RUNNING_COLUMNS.len()];
+    if !interfaces.is_empty() {
+        let oids: Vec<Vec<u32>> = interfaces
+            .iter()
+            .flat_map(|&i| RUNNING_COLUMNS.iter().map(move |c| [c, &[i][..]].concat()))
+            .collect();
+        let refs: Vec<&[u32]> = oids.iter().map(Vec::as_slice).collect();
+        let got = s.get_optional(&refs).await?;
+        for (k, value) in got.into_iter().enumerate() {
+            if let Ok(v) = value {
+                let i = interfaces[k / RUNNING_COLUMNS.len()];
+                columns[k % RUNNING_COLUMNS.len()].push((vec![i], v));
+            }
+        }
+    }
+    Ok(Table::join(s.target().to_owned(), RUNNING_COLUMNS, columns))
+}
+
+/// The status answer from the walked interfaces, their portTable rows and the running values.
+fn answer_status<'t>(
+    hostname: Option<String>,
+    interfaces: &[Row<'_>],
+    port_row: &dyn Fn(u32) -> Option<Row<'t>>,
+    running: &Running<'_>,
+) -> Result<Response, Error> {
+    let mut ports = Vec::new();
+    for row in interfaces {
+        let if_index = row.index[0];
+        let mut p = PortState::new(if_index.to_string());
+        p.description = row.text(S_DESCR)?;
+        p.admin_status = row
+            .integer(S_ADMIN)?
+            .map(|v| IfStatus::from_wire(v).to_protocol());
+        p.oper_status = row
+            .integer(S_OPER)?
+            .map(|v| IfStatus::from_wire(v).to_protocol());
+        // The configured values where portTable has them; a configured value with no protocol
+        // spelling (s155000000, disagree) stays out rather than being replaced by the running
+        // one. Where the cell is absent, the running values.
+        let port = port_row(if_index);
+        let admin_speed = match &port {
+            Some(r) => r.integer(S_PORT_SPEED)?,
+            None => None,
+        };
+        let admin_duplex = match &port {
+            Some(r) => r.integer(S_PORT_DUPLEX)?,
+            None => None,
+        };
+        p.speed = match admin_speed {
+            Some(v) => PortAdminSpeed::from_wire(v).to_protocol(),
+            None => running.speed(if_index)?,
+        };
+        p.duplex = match admin_duplex {
+            Some(v) => PortDuplex::from_wire(v).to_protocol(),
+            None => running.duplex(if_index)?,
+        };
+        ports.push(p);
+    }
+    Ok(Response {
+        hostname,
+        ports,
+        params: vec![],
     })
 }
 
