@@ -50,6 +50,14 @@ impl PowerState {
             PowerState::Transitional | PowerState::Unknown(_) => dci_protocol::PortStatus::Unknown,
         }
     }
+
+    /// The answer to a switching function: port `port` with this state, as read.
+    pub fn answer(self, port: &dci_protocol::PortId) -> dci_protocol::PortState {
+        dci_protocol::PortState {
+            admin_status: Some(self.to_protocol()),
+            ..dci_protocol::PortState::new(port.as_str())
+        }
+    }
 }
 
 impl std::fmt::Display for PowerState {

@@ -61,6 +61,12 @@ impl std::fmt::Debug for Session {
 }
 
 impl Session {
+    /// Opens the session a handler's call needs: the call's device, the runtime's limits, and
+    /// the call's deadline ([`Session::open`]).
+    pub async fn for_call(cx: &dci_protocol::Context) -> Result<Session, SnmpError> {
+        Session::open(cx.device(), cx.limits(), cx.deadline()).await
+    }
+
     /// Opens a session to `device` (which must carry SNMP credentials) with the runtime's
     /// limits; every exchange must end before `deadline`.
     pub async fn open(

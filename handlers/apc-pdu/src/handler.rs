@@ -127,7 +127,7 @@ impl Handler for ApcPdu {
     };
 
     async fn status(&self, cx: &Context) -> Result<Response, Error> {
-        let s = session(cx).await?;
+        let s = Session::for_call(cx).await?;
         let table = s.table(STATUS_COLUMNS).await?;
         let ports = status_ports(&table)?.ok_or_else(|| ApcError::NoTables {
             target: s.target().to_owned(),
@@ -140,7 +140,7 @@ impl Handler for ApcPdu {
     }
 
     async fn statistics(&self, cx: &Context) -> Result<Response, Error> {
-        let s = session(cx).await?;
+        let s = Session::for_call(cx).await?;
         let table = s.table(&[rpdu2_metered::POWER]).await?;
         let mut ports = Vec::new();
         for row in table.rows().filter(|r| r.index.len() == 1) {
@@ -164,21 +164,23 @@ impl Handler for ApcPdu {
     }
 
     async fn port_on(&self, cx: &Context, port: &PortId) -> Result<PortState, Error> {
-        Ok(answer(
-            port,
-            prepare(cx, port).await?.switch(Wanted::On).await?,
-        ))
+        Ok(prepare(cx, port)
+            .await?
+            .switch(Wanted::On)
+            .await?
+            .answer(port))
     }
 
     async fn port_off(&self, cx: &Context, port: &PortId) -> Result<PortState, Error> {
-        Ok(answer(
-            port,
-            prepare(cx, port).await?.switch(Wanted::Off).await?,
-        ))
+        Ok(prepare(cx, port)
+            .await?
+            .switch(Wanted::Off)
+            .await?
+            .answer(port))
     }
 
     async fn port_reset(&self, cx: &Context, port: &PortId) -> Result<PortState, Error> {
-        Ok(answer(port, prepare(cx, port).await?.reset().await?))
+        Ok(prepare(cx, port).await?.reset().await?.answer(port))
     }
 }
 
@@ -220,17 +222,6 @@ fn status_ports(table: &Table) -> Result<Option<Vec<PortState>>, snmp_core::Snmp
         metered.push(p);
     }
     Ok((!metered.is_empty()).then_some(metered))
-}
-
-fn answer(port: &PortId, got: PowerState) -> PortState {
-    PortState {
-        admin_status: Some(got.to_protocol()),
-        ..PortState::new(port.as_str())
-    }
-}
-
-async fn session(cx: &Context) -> Result<Session, Error> {
-    Ok(Session::open(cx.device(), cx.limits(), cx.deadline()).await?)
 }
 
 /// Outlet `n` of a PDU of generation `g`.
@@ -298,7 +289,7 @@ async fn prepare(cx: &Context, port: &PortId) -> Result<Found, Error> {
         .ok_or_else(|| ApcError::NotAnOutlet {
             identity: port.as_str().to_owned(),
         })?;
-    let mut s = session(cx).await?;
+    let mut s = Session::for_call(cx).await?;
     let within = Outlet::bounded(DEVICE_MAX, cx.limits().confirm);
     for g in [
         Generation::Rpdu2,

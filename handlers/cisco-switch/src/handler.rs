@@ -92,11 +92,6 @@ impl From<PortError> for Error {
     }
 }
 
-/// Opens the session a call needs, bounded by the call's deadline.
-async fn session(cx: &Context) -> Result<Session, Error> {
-    Ok(Session::open(cx.device(), cx.limits(), cx.deadline()).await?)
-}
-
 fn if_index(port: &PortId) -> Result<u32, PortError> {
     port.as_str()
         .parse::<u32>()
@@ -155,7 +150,7 @@ impl Handler for CiscoSwitch {
     };
 
     async fn status(&self, cx: &Context) -> Result<Response, Error> {
-        let s = session(cx).await?;
+        let s = Session::for_call(cx).await?;
         // SNMPv1 walks by GETNEXT, one row of every column per request: the running columns
         // ride along for free there. Elsewhere they cost values, so they come second, and
         // only for the interfaces that need them.
@@ -209,7 +204,7 @@ impl Handler for CiscoSwitch {
     }
 
     async fn statistics(&self, cx: &Context) -> Result<Response, Error> {
-        let s = session(cx).await?;
+        let s = Session::for_call(cx).await?;
         // Counter64 does not exist in SNMPv1: there, and for interfaces without ifXTable
         // counters, the 32-bit ifTable counters are what the switch has.
         let hc = if s.version() == SnmpVersion::V1 {
@@ -471,7 +466,7 @@ fn sum(parts: &[Option<u64>]) -> Option<u64> {
 /// there, read it back until it shows, and answer with what the switch reports.
 async fn set_admin(cx: &Context, port: &PortId, want: IfStatus) -> Result<PortState, Error> {
     let if_index = if_index(port)?;
-    let s = session(cx).await?;
+    let s = Session::for_call(cx).await?;
     let oid: Vec<u32> = [if_table::ADMIN_STATUS, &[if_index]].concat();
     let now = match s.get_optional(&[&oid]).await?.remove(0) {
         Ok(v) => v,
@@ -515,7 +510,7 @@ async fn set_port_column(
     what: &'static str,
 ) -> Result<i64, Error> {
     let if_index = if_index(port)?;
-    let s = session(cx).await?;
+    let s = Session::for_call(cx).await?;
     let walked = s.walk(&[port_table::IF_INDEX]).await?.remove(0);
     if walked.is_empty() {
         return Err(PortError::NoPortTable {

@@ -117,36 +117,29 @@ impl Handler for IbmBladePdu {
     }
 
     async fn port_on(&self, cx: &Context, port: &PortId) -> Result<PortState, Error> {
-        Ok(answer(
-            port,
-            prepare(cx, port).await?.switch(Wanted::On).await?,
-        ))
+        Ok(prepare(cx, port)
+            .await?
+            .switch(Wanted::On)
+            .await?
+            .answer(port))
     }
 
     async fn port_off(&self, cx: &Context, port: &PortId) -> Result<PortState, Error> {
-        Ok(answer(
-            port,
-            prepare(cx, port).await?.switch(Wanted::Off).await?,
-        ))
+        Ok(prepare(cx, port)
+            .await?
+            .switch(Wanted::Off)
+            .await?
+            .answer(port))
     }
 
     async fn port_reset(&self, cx: &Context, port: &PortId) -> Result<PortState, Error> {
-        Ok(answer(port, prepare(cx, port).await?.reset().await?))
-    }
-}
-
-fn answer(port: &PortId, got: power::PowerState) -> PortState {
-    PortState {
-        admin_status: Some(got.to_protocol()),
-        ..PortState::new(port.as_str())
+        Ok(prepare(cx, port).await?.reset().await?.answer(port))
     }
 }
 
 /// Opens the session a call needs: walks by GETNEXT on every version.
 async fn session(cx: &Context) -> Result<Session, Error> {
-    Ok(Session::open(cx.device(), cx.limits(), cx.deadline())
-        .await?
-        .walk_with_getnext())
+    Ok(Session::for_call(cx).await?.walk_with_getnext())
 }
 
 fn bay(port: &PortId) -> Result<u32, BayError> {

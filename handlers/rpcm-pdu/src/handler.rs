@@ -16,7 +16,7 @@ use dci_protocol::{
     Context, DeviceType, Error, Func, Handler, Info, PortId, PortState, Requirement, Response,
 };
 use snmp_core::Session;
-use snmp_core::power::{Command, Found, Outlet, POLL_EVERY, PowerState, Wanted};
+use snmp_core::power::{Command, Found, Outlet, POLL_EVERY, Wanted};
 
 use crate::oids::{at, output};
 use crate::values::{self, AdminState};
@@ -76,7 +76,7 @@ impl Handler for RpcmPdu {
     };
 
     async fn status(&self, cx: &Context) -> Result<Response, Error> {
-        let s = session(cx).await?;
+        let s = Session::for_call(cx).await?;
         let table = s.table(&[output::ADMIN_STATE]).await?;
         let mut ports = Vec::new();
         for row in table.rows().filter(|r| r.index.len() == 1) {
@@ -99,33 +99,24 @@ impl Handler for RpcmPdu {
     }
 
     async fn port_on(&self, cx: &Context, port: &PortId) -> Result<PortState, Error> {
-        Ok(answer(
-            port,
-            prepare(cx, port).await?.switch(Wanted::On).await?,
-        ))
+        Ok(prepare(cx, port)
+            .await?
+            .switch(Wanted::On)
+            .await?
+            .answer(port))
     }
 
     async fn port_off(&self, cx: &Context, port: &PortId) -> Result<PortState, Error> {
-        Ok(answer(
-            port,
-            prepare(cx, port).await?.switch(Wanted::Off).await?,
-        ))
+        Ok(prepare(cx, port)
+            .await?
+            .switch(Wanted::Off)
+            .await?
+            .answer(port))
     }
 
     async fn port_reset(&self, cx: &Context, port: &PortId) -> Result<PortState, Error> {
-        Ok(answer(port, prepare(cx, port).await?.reset().await?))
+        Ok(prepare(cx, port).await?.reset().await?.answer(port))
     }
-}
-
-fn answer(port: &PortId, got: PowerState) -> PortState {
-    PortState {
-        admin_status: Some(got.to_protocol()),
-        ..PortState::new(port.as_str())
-    }
-}
-
-async fn session(cx: &Context) -> Result<Session, Error> {
-    Ok(Session::open(cx.device(), cx.limits(), cx.deadline()).await?)
 }
 
 /// The outlet of output `n`: the administrative state, read and written, no reboot command.
@@ -160,7 +151,7 @@ async fn prepare(cx: &Context, port: &PortId) -> Result<Found, Error> {
         .ok_or_else(|| OutletError::NotAnOutlet {
             identity: port.as_str().to_owned(),
         })?;
-    let s = session(cx).await?;
+    let s = Session::for_call(cx).await?;
     let o = outlet(n, Outlet::bounded(DEVICE_MAX, cx.limits().confirm));
     match Found::find(s, o).await? {
         Ok(found) => Ok(found),
