@@ -76,21 +76,12 @@ fn ups(runs: usize) -> Result<()> {
     )
     .run()?;
     let exe = root.join("target").join(MUSL).join("release/ups-sim");
-    let seed = root.join("../shared/peers/seed_ups.py");
-    if !seed.is_file() {
-        bail!(
-            "{} not found: the peers live in ../shared beside the checkout",
-            seed.display()
-        );
-    }
+    let seed = peer(&root, "seed_ups.py")?;
     let python = python3()?;
     let scratch = root.join("target/bench");
     sh.create_dir(&scratch)?;
-    let request = scratch.join("ups-status.xml");
-    sh.write_file(
-        &request,
-        "<doc><func>status</func><device_params><ip>127.0.0.1</ip><snmp_ver>SNMP v1</snmp_ver><snmp_community>public</snmp_community></device_params></doc>",
-    )?;
+    let request =
+        snmp_status_request(&scratch.join("ups-status.xml"), "127.0.0.1", "v1", "public")?;
     let seed = seed.to_string_lossy().into_owned();
     let cases = vec![
         Case {
@@ -123,11 +114,10 @@ fn ups(runs: usize) -> Result<()> {
         },
     ];
     report(&cases, runs)?;
-    let size = std::fs::metadata(&exe)?.len();
-    print_line(&format!(
-        "\nrelease binary ups-sim ({MUSL}, stripped): {size} bytes"
-    ));
-    Ok(())
+    print_sizes(
+        &root.join("target").join(MUSL).join("release"),
+        &["ups-sim"],
+    )
 }
 
 /// Debian's interpreter where there is one (the peers are measured under it), else any python3.
@@ -140,10 +130,109 @@ fn python3() -> Result<PathBuf> {
     bail!("python3 not found: apt-get install python3")
 }
 
-fn report(cases: &[Case], runs: usize) -> Result<()> {
+/// Debian's python3 with pysnmp, which the seed's SNMP handlers need.
+fn python3_with_pysnmp() -> Result<PathBuf> {
+    let python = PathBuf::from("/usr/bin/python3");
+    let has_pysnmp = Command::new(&python)
+        .args(["-c", "import pysnmp"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_pysnmp {
+        bail!("Debian's python3 lacks pysnmp: cargo xtask testbed install (python3-pysnmp4)");
+    }
+    Ok(python)
+}
+
+/// A peer handler from ../shared/peers.
+fn peer(root: &Path, name: &str) -> Result<PathBuf> {
+    let p = root.join("../shared/peers").join(name);
+    if !p.is_file() {
+        bail!(
+            "{} not found: the peers live in ../shared beside the checkout",
+            p.display()
+        );
+    }
+    Ok(p)
+}
+
+/// `dir`, emptied: a bench's scratch folder under target/bench.
+fn fresh_dir(dir: &Path) -> Result<()> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir)?;
+    }
+    std::fs::create_dir_all(dir)?;
+    Ok(())
+}
+
+/// The line that opens every report; `counted` names what the relay counts, if anything.
+fn preamble(runs: usize, counted: Option<&str>) {
+    let relay = counted
+        .map(|what| format!("; {what} requests counted by a relay in one extra run"))
+        .unwrap_or_default();
     print_line(&format!(
-        "{runs} runs per case, medians of wall time; CPU is user+system per run; peak RSS is the largest of the runs\n"
+        "{runs} runs per case, medians of wall time; CPU is user+system per run; peak RSS is the largest of the runs{relay}\n"
     ));
+}
+
+/// One table: each of `cases(agent)` measured `runs` times, its `what` requests counted in one
+/// extra run of the same case built against the relay.
+fn counted_table(
+    what: &str,
+    runs: usize,
+    agent: u16,
+    relay: &Relay,
+    cases: impl Fn(u16) -> Result<Vec<Case>>,
+) -> Result<()> {
+    print_line(&format!(
+        "| case | wall | CPU | peak RSS | {what} requests |"
+    ));
+    print_line("|---|---|---|---|---|");
+    let counted = cases(relay.port)?;
+    for (c, through_relay) in cases(agent)?.iter().zip(&counted) {
+        let requests = relay.count(|| run_once(through_relay))?;
+        let f = measure(c, runs)?;
+        print_line(&row(&c.label, &f, Some(requests)));
+    }
+    Ok(())
+}
+
+/// The size of each release binary.
+fn print_sizes(release: &Path, names: &[&str]) -> Result<()> {
+    print_line("");
+    for name in names {
+        let size = std::fs::metadata(release.join(name))?.len();
+        print_line(&format!(
+            "release binary {name} ({MUSL}, stripped): {size} bytes"
+        ));
+    }
+    Ok(())
+}
+
+/// A `status` request over SNMP, written to `path`.
+fn snmp_status_request(path: &Path, ip: &str, version: &str, community: &str) -> Result<PathBuf> {
+    std::fs::write(
+        path,
+        format!(
+            "<doc><func>status</func><device_params><ip>{ip}</ip><snmp_ver>SNMP {version}</snmp_ver><snmp_community>{community}</snmp_community></device_params></doc>"
+        ),
+    )?;
+    Ok(path.to_owned())
+}
+
+/// net-snmp's tools with no MIBs and a configuration folder of their own under `scratch`.
+fn net_snmp_env(scratch: &Path) -> Result<Vec<(String, String)>> {
+    let tools = scratch.join("net-snmp");
+    std::fs::create_dir_all(&tools)?;
+    let tools = tools.to_string_lossy().into_owned();
+    Ok(vec![
+        ("MIBS".into(), String::new()),
+        ("SNMPCONFPATH".into(), tools.clone()),
+        ("SNMP_PERSISTENT_DIR".into(), tools),
+    ])
+}
+
+fn report(cases: &[Case], runs: usize) -> Result<()> {
+    preamble(runs, None);
     print_line("| case | wall | CPU | peak RSS |");
     print_line("|---|---|---|---|");
     for c in cases {
@@ -257,28 +346,13 @@ fn switch(runs: usize) -> Result<()> {
     )
     .run()?;
     cmd!(sh, "cargo build --locked -p e2e --bin gen-recording").run()?;
-    let exe = root.join("target").join(MUSL).join("release/cisco-switch");
-    let seed = root.join("../shared/peers/seed_switch.py");
-    if !seed.is_file() {
-        bail!(
-            "{} not found: the peers live in ../shared beside the checkout",
-            seed.display()
-        );
-    }
-    let python = PathBuf::from("/usr/bin/python3");
-    let has_pysnmp = Command::new(&python)
-        .args(["-c", "import pysnmp"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !has_pysnmp {
-        bail!("Debian's python3 lacks pysnmp: cargo xtask testbed install (python3-pysnmp4)");
-    }
+    let release = root.join("target").join(MUSL).join("release");
+    let exe = release.join("cisco-switch");
+    let seed = peer(&root, "seed_switch.py")?;
+    let python = python3_with_pysnmp()?;
     let scratch = root.join("target/bench/switch");
-    if scratch.exists() {
-        std::fs::remove_dir_all(&scratch)?;
-    }
     let data = scratch.join("data");
-    sh.create_dir(&data)?;
+    fresh_dir(&data)?;
     let generator = root.join("target/debug/gen-recording");
     for (ports, community) in [("48", "sw48"), ("384", "sw384")] {
         // Plain values only: the seed's handler raises on anything it cannot map.
@@ -290,33 +364,21 @@ fn switch(runs: usize) -> Result<()> {
     }
     let agent = crate::testbed::start_snmpsim(&scratch, &data, Duration::from_secs(60))?;
     let result = (|| -> Result<()> {
-        print_line(&format!(
-            "{runs} runs per case, medians of wall time; CPU is user+system per run; peak RSS is the largest of the runs; SNMP requests counted by a relay in one extra run\n"
-        ));
+        preamble(runs, Some("SNMP"));
+        let relay = Relay::start(agent.port)?;
         for (ports, community) in [(48, "sw48"), (384, "sw384")] {
             print_line(&format!(
                 "\n{ports} ports (snmpsim, at most 64 values per answer)\n"
             ));
-            print_line("| case | wall | CPU | peak RSS | SNMP requests |");
-            print_line("|---|---|---|---|---|");
-            let cases = switch_cases(&scratch, &exe, &python, &seed, community, agent.port)?;
-            let relay = Relay::start(agent.port)?;
-            for (i, c) in cases.iter().enumerate() {
-                let counted = switch_cases(&scratch, &exe, &python, &seed, community, relay.port)?;
-                let requests = relay.count(|| run_once(&counted[i]))?;
-                let f = measure(c, runs)?;
-                print_line(&row(&c.label, &f, Some(requests)));
-            }
+            counted_table("SNMP", runs, agent.port, &relay, |port| {
+                switch_cases(&scratch, &exe, &python, &seed, community, port)
+            })?;
         }
         Ok(())
     })();
     crate::testbed::kill_group(agent.pid)?;
     result?;
-    let size = std::fs::metadata(&exe)?.len();
-    print_line(&format!(
-        "\nrelease binary cisco-switch ({MUSL}, stripped): {size} bytes"
-    ));
-    Ok(())
+    print_sizes(&release, &["cisco-switch"])
 }
 
 fn pdu(runs: usize) -> Result<()> {
@@ -331,17 +393,11 @@ fn pdu(runs: usize) -> Result<()> {
     .run()?;
     cmd!(sh, "cargo build --locked -p e2e --bin gen-recording").run()?;
     let release = root.join("target").join(MUSL).join("release");
-    let seed = root.join("../shared/peers/seed_blade.py");
-    if !seed.is_file() {
-        bail!("{} not found", seed.display());
-    }
-    let python = PathBuf::from("/usr/bin/python3");
+    let seed = peer(&root, "seed_blade.py")?;
+    let python = python3_with_pysnmp()?;
     let scratch = root.join("target/bench/pdu");
-    if scratch.exists() {
-        std::fs::remove_dir_all(&scratch)?;
-    }
     let data = scratch.join("data");
-    sh.create_dir(&data)?;
+    fresh_dir(&data)?;
     let generator = root.join("target/debug/gen-recording");
     cmd!(
         sh,
@@ -355,24 +411,16 @@ fn pdu(runs: usize) -> Result<()> {
     .run()?;
     let agent = crate::testbed::start_snmpsim(&scratch, &data, Duration::from_secs(60))?;
     let result = (|| -> Result<()> {
-        print_line(&format!(
-            "{runs} runs per case, medians of wall time; CPU is user+system per run; peak RSS is the largest of the runs; SNMP requests counted by a relay in one extra run\n"
-        ));
+        preamble(runs, Some("SNMP"));
         let relay = Relay::start(agent.port)?;
         for (title, which) in [
             ("24-outlet APC rPDU2 (metered), SNMP v2c", "apc"),
             ("14-bay BladeCenter, SNMP v1", "blade"),
         ] {
             print_line(&format!("\n{title} (snmpsim)\n"));
-            print_line("| case | wall | CPU | peak RSS | SNMP requests |");
-            print_line("|---|---|---|---|---|");
-            let cases = pdu_cases(&scratch, &release, &python, &seed, which, agent.port)?;
-            for (i, c) in cases.iter().enumerate() {
-                let counted = pdu_cases(&scratch, &release, &python, &seed, which, relay.port)?;
-                let requests = relay.count(|| run_once(&counted[i]))?;
-                let f = measure(c, runs)?;
-                print_line(&row(&c.label, &f, Some(requests)));
-            }
+            counted_table("SNMP", runs, agent.port, &relay, |port| {
+                pdu_cases(&scratch, &release, &python, &seed, which, port)
+            })?;
         }
         // port_off to the confirmed answer, on an outlet that follows at once.
         let exe = release.join("apc-pdu");
@@ -415,13 +463,7 @@ fn pdu(runs: usize) -> Result<()> {
     })();
     crate::testbed::kill_group(agent.pid)?;
     result?;
-    for h in ["apc-pdu", "ibm-blade-pdu"] {
-        let size = std::fs::metadata(release.join(h))?.len();
-        print_line(&format!(
-            "release binary {h} ({MUSL}, stripped): {size} bytes"
-        ));
-    }
-    Ok(())
+    print_sizes(&release, &["apc-pdu", "ibm-blade-pdu"])
 }
 
 /// Our PDU handler's status, the seed's (BladeCenter only) and net-snmp's walk, against `port`.
@@ -433,23 +475,14 @@ fn pdu_cases(
     which: &str,
     port: u16,
 ) -> Result<Vec<Case>> {
-    let tools = scratch.join("net-snmp");
-    std::fs::create_dir_all(&tools)?;
-    let tools = tools.to_string_lossy().into_owned();
-    let net_snmp_env = vec![
-        ("MIBS".into(), String::new()),
-        ("SNMPCONFPATH".into(), tools.clone()),
-        ("SNMP_PERSISTENT_DIR".into(), tools),
-    ];
-    let request = |name: &str, ip: &str, version: &str, community: &str| -> Result<PathBuf> {
-        let p = scratch.join(format!("{name}-{port}.xml"));
-        std::fs::write(
-            &p,
-            format!(
-                "<doc><func>status</func><device_params><ip>{ip}</ip><snmp_ver>SNMP {version}</snmp_ver><snmp_community>{community}</snmp_community></device_params></doc>"
-            ),
-        )?;
-        Ok(p)
+    let net_snmp_env = net_snmp_env(scratch)?;
+    let request = |name: &str, ip: &str, version: &str, community: &str| {
+        snmp_status_request(
+            &scratch.join(format!("{name}-{port}.xml")),
+            ip,
+            version,
+            community,
+        )
     };
     let target = format!("127.0.0.1:{port}");
     Ok(if which == "apc" {
@@ -525,24 +558,20 @@ fn switch_cases(
     community: &str,
     port: u16,
 ) -> Result<Vec<Case>> {
-    let ours = scratch.join(format!("{community}-{port}-ours.xml"));
-    std::fs::write(
-        &ours,
-        format!(
-            "<doc><func>status</func><device_params><ip>127.0.0.1:{port}</ip><snmp_ver>SNMP v2c</snmp_ver><snmp_community>{community}</snmp_community></device_params></doc>"
-        ),
+    let target = format!("127.0.0.1:{port}");
+    let ours = snmp_status_request(
+        &scratch.join(format!("{community}-{port}-ours.xml")),
+        &target,
+        "v2c",
+        community,
     )?;
     // The seed takes the address without a port, and the port from SNMP_PORT.
-    let theirs = scratch.join(format!("{community}-{port}-seed.xml"));
-    std::fs::write(
-        &theirs,
-        format!(
-            "<doc><func>status</func><device_params><ip>127.0.0.1</ip><snmp_ver>SNMP v2c</snmp_ver><snmp_community>{community}</snmp_community></device_params></doc>"
-        ),
+    let theirs = snmp_status_request(
+        &scratch.join(format!("{community}-{port}-seed.xml")),
+        "127.0.0.1",
+        "v2c",
+        community,
     )?;
-    let tools = scratch.join("net-snmp");
-    std::fs::create_dir_all(&tools)?;
-    let tools = tools.to_string_lossy().into_owned();
     Ok(vec![
         Case {
             label: "cisco-switch status".into(),
@@ -567,17 +596,13 @@ fn switch_cases(
                 community,
                 "-Cr50",
                 "-On",
-                &format!("127.0.0.1:{port}"),
+                &target,
                 "1.3.6.1.2.1.2.2",
             ]
             .map(String::from)
             .to_vec(),
             stdin: None,
-            env: vec![
-                ("MIBS".into(), String::new()),
-                ("SNMPCONFPATH".into(), tools.clone()),
-                ("SNMP_PERSISTENT_DIR".into(), tools),
-            ],
+            env: net_snmp_env(scratch)?,
         },
     ])
 }
@@ -686,36 +711,18 @@ fn ipmi(runs: usize) -> Result<()> {
     .run()?;
     let release = root.join("target").join(MUSL).join("release");
     let scratch = root.join("target/bench/ipmi");
-    if scratch.exists() {
-        std::fs::remove_dir_all(&scratch)?;
-    }
-    sh.create_dir(&scratch)?;
+    fresh_dir(&scratch)?;
     let agent = crate::testbed::start_ipmi_sim(&scratch)?;
     let result = (|| -> Result<()> {
-        print_line(&format!(
-            "{runs} runs per case, medians of wall time; CPU is user+system per run; peak RSS is the largest of the runs; UDP requests counted by a relay in one extra run\n"
-        ));
-        print_line("| case | wall | CPU | peak RSS | UDP requests |");
-        print_line("|---|---|---|---|---|");
-        let cases = ipmi_cases(&scratch, &release, agent.port)?;
+        preamble(runs, Some("UDP"));
         let relay = Relay::start(agent.port)?;
-        for (i, c) in cases.iter().enumerate() {
-            let counted = ipmi_cases(&scratch, &release, relay.port)?;
-            let requests = relay.count(|| run_once(&counted[i]))?;
-            let f = measure(c, runs)?;
-            print_line(&row(&c.label, &f, Some(requests)));
-        }
-        Ok(())
+        counted_table("UDP", runs, agent.port, &relay, |port| {
+            ipmi_cases(&scratch, &release, port)
+        })
     })();
     crate::testbed::kill_group(agent.pid)?;
     result?;
-    for exe in ["ipmi15", "ipmi20"] {
-        let size = std::fs::metadata(release.join(exe))?.len();
-        print_line(&format!(
-            "\nrelease binary {exe} ({MUSL}, stripped): {size} bytes"
-        ));
-    }
-    Ok(())
+    print_sizes(&release, &["ipmi15", "ipmi20"])
 }
 
 /// Both handlers' `status` and ipmitool's `chassis power status` over both LAN versions, all
