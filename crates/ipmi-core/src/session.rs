@@ -484,6 +484,42 @@ impl Session {
         Ok(())
     }
 
+    /// One exchange of RMCP+ session setup: sends `request` until an `answer` payload comes
+    /// back for `(tag, console_sid)` (an error status may carry no session ID), parsed by
+    /// `parse`; an answer that does not parse ends it as malformed.
+    fn setup_exchange<R: v20::SetupAnswer>(
+        &mut self,
+        step: &'static str,
+        request: &[u8],
+        answer: u8,
+        parse: fn(&[u8]) -> Result<R, String>,
+        (tag, console_sid): (u8, u32),
+    ) -> Result<R, IpmiError> {
+        let target = self.transport.target.clone();
+        self.transport.exchange(
+            step,
+            Hints::REACH,
+            || request.to_vec(),
+            |d| match v20::decode(d) {
+                Some(Ok(p)) if p.payload_type == answer => match parse(p.payload) {
+                    Err(problem) => Verdict::Fail(IpmiError::Malformed {
+                        target: target.clone(),
+                        step,
+                        problem,
+                    }),
+                    Ok(r)
+                        if r.tag() == tag
+                            && (r.status() != 0 || r.console_sid() == console_sid) =>
+                    {
+                        Verdict::Done(r)
+                    }
+                    Ok(_) => Verdict::Ignore,
+                },
+                _ => Verdict::Ignore,
+            },
+        )
+    }
+
     fn activate_v20(&mut self, options: &Options, password: &Password20) -> Result<(), IpmiError> {
         let target = self.transport.target.clone();
         let console_sid = random_nonzero(&target)?;
@@ -496,28 +532,12 @@ impl Session {
             &v20::open_session_request(tag, privilege, console_sid),
         );
         let step = "RMCP+ Open Session Request";
-        let result = self.transport.exchange(
+        let result = self.setup_exchange(
             step,
-            Hints::REACH,
-            || request.clone(),
-            |d| match v20::decode(d) {
-                None => Verdict::Ignore,
-                Some(Err(_)) => Verdict::Ignore,
-                Some(Ok(p)) if p.payload_type != v20::payload::OPEN_SESSION_RESPONSE => {
-                    Verdict::Ignore
-                }
-                Some(Ok(p)) => match v20::parse_open_session_response(p.payload) {
-                    Err(problem) => Verdict::Fail(IpmiError::Malformed {
-                        target: target.clone(),
-                        step,
-                        problem,
-                    }),
-                    Ok(r) if r.tag == tag && (r.status != 0 || r.console_sid == console_sid) => {
-                        Verdict::Done(r)
-                    }
-                    Ok(_) => Verdict::Ignore,
-                },
-            },
+            &request,
+            v20::payload::OPEN_SESSION_RESPONSE,
+            v20::parse_open_session_response,
+            (tag, console_sid),
         );
         let open = match result {
             Ok(r) => r,
@@ -552,28 +572,12 @@ impl Session {
         let tag = 1;
         let request = v20::encode_plain(v20::payload::RAKP1, &rakp.message1(tag));
         let step = "RAKP message 1";
-        let rakp2 = self.transport.exchange(
+        let rakp2 = self.setup_exchange(
             step,
-            Hints::REACH,
-            || request.clone(),
-            |d| match v20::decode(d) {
-                Some(Ok(p)) if p.payload_type == v20::payload::RAKP2 => {
-                    match v20::parse_rakp2(p.payload) {
-                        Err(problem) => Verdict::Fail(IpmiError::Malformed {
-                            target: target.clone(),
-                            step,
-                            problem,
-                        }),
-                        Ok(r)
-                            if r.tag == tag && (r.status != 0 || r.console_sid == console_sid) =>
-                        {
-                            Verdict::Done(r)
-                        }
-                        Ok(_) => Verdict::Ignore,
-                    }
-                }
-                _ => Verdict::Ignore,
-            },
+            &request,
+            v20::payload::RAKP2,
+            v20::parse_rakp2,
+            (tag, console_sid),
         )?;
         if rakp2.status != 0 {
             return Err(self.rakp_status("RAKP message 2", rakp2.status, options.privilege));
@@ -597,28 +601,12 @@ impl Session {
         let tag = 2;
         let request = v20::encode_plain(v20::payload::RAKP3, &rakp.message3(tag, password));
         let step = "RAKP message 3";
-        let rakp4 = self.transport.exchange(
+        let rakp4 = self.setup_exchange(
             step,
-            Hints::REACH,
-            || request.clone(),
-            |d| match v20::decode(d) {
-                Some(Ok(p)) if p.payload_type == v20::payload::RAKP4 => {
-                    match v20::parse_rakp4(p.payload) {
-                        Err(problem) => Verdict::Fail(IpmiError::Malformed {
-                            target: target.clone(),
-                            step,
-                            problem,
-                        }),
-                        Ok(r)
-                            if r.tag == tag && (r.status != 0 || r.console_sid == console_sid) =>
-                        {
-                            Verdict::Done(r)
-                        }
-                        Ok(_) => Verdict::Ignore,
-                    }
-                }
-                _ => Verdict::Ignore,
-            },
+            &request,
+            v20::payload::RAKP4,
+            v20::parse_rakp4,
+            (tag, console_sid),
         )?;
         if rakp4.status == 0x0F {
             return Err(IpmiError::WrongPassword {

@@ -251,6 +251,31 @@ pub(crate) fn open_session_request(tag: u8, max_privilege: u8, console_sid: u32)
     m
 }
 
+/// What the three answers of RMCP+ session setup (Open Session Response, RAKP messages 2 and 4)
+/// share: the tag of the request they answer, a status code, and the console's session ID.
+pub(crate) trait SetupAnswer {
+    fn tag(&self) -> u8;
+    fn status(&self) -> u8;
+    fn console_sid(&self) -> u32;
+}
+
+macro_rules! setup_answer {
+    ($($t:ty),*) => {$(
+        impl SetupAnswer for $t {
+            fn tag(&self) -> u8 {
+                self.tag
+            }
+            fn status(&self) -> u8 {
+                self.status
+            }
+            fn console_sid(&self) -> u32 {
+                self.console_sid
+            }
+        }
+    )*};
+}
+setup_answer!(OpenSessionResponse, Rakp2, Rakp4);
+
 /// RMCP+ Open Session Response (IPMI v2.0, table 13-10).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct OpenSessionResponse {
