@@ -202,12 +202,7 @@ fn descr(kind: Kind) -> &'static str {
 /// The `follow` records of one outlet: a state and its command(s). `map` is COMMAND>STATE
 /// pairs from the MIB.
 fn follow_state(o: &Outlet, state: i32, map: &str) -> String {
-    format!(
-        "2:follow|role=state,group=o{},value={state},delay={},map={map}{}",
-        o.n,
-        o.follow.delay(),
-        o.follow.during()
-    )
+    follow_stateful("state", o, state, map)
 }
 
 fn follow_command(o: &Outlet, value: i32) -> String {
@@ -221,9 +216,15 @@ fn follow_pending(o: &Outlet, idle: i32, pending: i32) -> String {
     )
 }
 
+/// One object read (the state) and written (a command), as RPCM's and sPDUOutletCtl.
 fn follow_both(o: &Outlet, state: i32, map: &str) -> String {
+    follow_stateful("both", o, state, map)
+}
+
+/// A `follow` record that holds outlet `o`'s state (`role` state or both).
+fn follow_stateful(role: &str, o: &Outlet, state: i32, map: &str) -> String {
     format!(
-        "2:follow|role=both,group=o{},value={state},delay={},map={map}{}",
+        "2:follow|role={role},group=o{},value={state},delay={},map={map}{}",
         o.n,
         o.follow.delay(),
         o.follow.during()

@@ -58,11 +58,7 @@ pub fn run(args: &[String]) -> Result<()> {
 /// Installs whatever of [`PACKAGES`] is missing, and makes sure Debian's own snmpd service is not
 /// left running on udp/161.
 pub fn install(sh: &Shell) -> Result<()> {
-    let missing: Vec<&str> = PACKAGES
-        .iter()
-        .copied()
-        .filter(|p| !installed(sh, p))
-        .collect();
+    let missing = missing_packages(sh);
     if !missing.is_empty() {
         if !is_root()? {
             bail!(
@@ -299,13 +295,18 @@ fn start(sh: &Shell, data: Option<&str>) -> Result<()> {
     status()
 }
 
-/// Fails with the install command if a package of the test bed is missing.
-fn require_installed(sh: &Shell) -> Result<()> {
-    let missing: Vec<&str> = PACKAGES
+/// The packages of [`PACKAGES`] that are not installed.
+fn missing_packages(sh: &Shell) -> Vec<&'static str> {
+    PACKAGES
         .iter()
         .copied()
         .filter(|p| !installed(sh, p))
-        .collect();
+        .collect()
+}
+
+/// Fails with the install command if a package of the test bed is missing.
+fn require_installed(sh: &Shell) -> Result<()> {
+    let missing = missing_packages(sh);
     if !missing.is_empty() {
         bail!(
             "{} not installed: run `cargo xtask testbed install`",
