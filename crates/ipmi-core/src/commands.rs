@@ -75,14 +75,7 @@ pub struct DeviceId {
 impl DeviceId {
     /// Decodes the response data (after the completion code): at least 11 bytes.
     pub fn parse(target: &str, d: &[u8]) -> Result<DeviceId, IpmiError> {
-        if d.len() < 11 {
-            return Err(IpmiError::Truncated {
-                target: target.to_owned(),
-                command: GET_DEVICE_ID.name,
-                got: d.len(),
-                need: 11,
-            });
-        }
+        GET_DEVICE_ID.need(target, d, 11)?;
         let bcd = |b: u8| (b >> 4) * 10 + (b & 0x0F);
         Ok(DeviceId {
             device_id: d[0],
@@ -150,14 +143,7 @@ impl ChassisStatus {
     /// Decodes the response data: at least 3 bytes (current power state, last power event,
     /// misc chassis state).
     pub fn parse(target: &str, d: &[u8]) -> Result<ChassisStatus, IpmiError> {
-        if d.len() < 3 {
-            return Err(IpmiError::Truncated {
-                target: target.to_owned(),
-                command: GET_CHASSIS_STATUS.name,
-                got: d.len(),
-                need: 3,
-            });
-        }
+        GET_CHASSIS_STATUS.need(target, d, 3)?;
         let b = d[0];
         Ok(ChassisStatus {
             power_on: b & 0x01 != 0,

@@ -21,6 +21,27 @@ pub struct Command {
     pub name: &'static str,
 }
 
+impl Command {
+    /// Refuses response data shorter than `need` bytes: [`crate::IpmiError::Truncated`] naming
+    /// this command.
+    pub(crate) fn need(
+        &self,
+        target: &str,
+        data: &[u8],
+        need: usize,
+    ) -> Result<(), crate::IpmiError> {
+        if data.len() < need {
+            return Err(crate::IpmiError::Truncated {
+                target: target.to_owned(),
+                command: self.name,
+                got: data.len(),
+                need,
+            });
+        }
+        Ok(())
+    }
+}
+
 /// The two's-complement checksum IPMB uses: the bytes plus the checksum sum to zero.
 pub(crate) fn checksum(bytes: &[u8]) -> u8 {
     bytes

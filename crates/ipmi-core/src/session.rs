@@ -303,14 +303,7 @@ impl Session {
                 &mut |d| judge_plain_v15(&target, &command, rq_seq, d),
             )?;
             if r.cc == 0 {
-                if r.data.len() < 3 {
-                    return Err(IpmiError::Truncated {
-                        target,
-                        command: command.name,
-                        got: r.data.len(),
-                        need: 3,
-                    });
-                }
+                command.need(&target, &r.data, 3)?;
                 return Ok(r.data);
             }
             last_cc = r.cc;
@@ -366,14 +359,7 @@ impl Session {
                 });
             }
         }
-        if r.data.len() < 20 {
-            return Err(IpmiError::Truncated {
-                target,
-                command: command.name,
-                got: r.data.len(),
-                need: 20,
-            });
-        }
+        command.need(&target, &r.data, 20)?;
         let temp_id = u32::from_le_bytes([r.data[0], r.data[1], r.data[2], r.data[3]]);
         let challenge = &r.data[4..20];
 
@@ -455,14 +441,7 @@ impl Session {
                 });
             }
         }
-        if r.data.len() < 10 {
-            return Err(IpmiError::Truncated {
-                target,
-                command: command.name,
-                got: r.data.len(),
-                need: 10,
-            });
-        }
+        command.need(&target, &r.data, 10)?;
         let session_auth = AuthType::from_wire(r.data[0]).unwrap_or(auth);
         let session_id = u32::from_le_bytes([r.data[1], r.data[2], r.data[3], r.data[4]]);
         let inbound = u32::from_le_bytes([r.data[5], r.data[6], r.data[7], r.data[8]]);
