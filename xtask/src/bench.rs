@@ -335,91 +335,109 @@ fn print_line(s: &str) {
     println!("{s}");
 }
 
-fn switch(runs: usize) -> Result<()> {
-    let sh = Shell::new()?;
-    let root = workspace::root();
-    sh.change_dir(&root);
-    crate::testbed::install(&sh)?;
-    cmd!(
-        sh,
-        "cargo build --release --locked --target {MUSL} -p cisco-switch"
-    )
-    .run()?;
-    cmd!(sh, "cargo build --locked -p e2e --bin gen-recording").run()?;
-    let release = root.join("target").join(MUSL).join("release");
-    let exe = release.join("cisco-switch");
-    let seed = peer(&root, "seed_switch.py")?;
-    let python = python3_with_pysnmp()?;
-    let scratch = root.join("target/bench/switch");
-    let data = scratch.join("data");
-    fresh_dir(&data)?;
-    let generator = root.join("target/debug/gen-recording");
-    for (ports, community) in [("48", "sw48"), ("384", "sw384")] {
-        // Plain values only: the seed's handler raises on anything it cannot map.
+/// What the SNMP benches share: the test bed installed; `packages` built (release, musl) and
+/// the recording generator; the seed's peer handler and Debian's python3 to run it; an empty
+/// scratch folder `target/bench/NAME` whose `data` folder takes the recordings.
+struct SnmpBench {
+    sh: Shell,
+    release: PathBuf,
+    seed: PathBuf,
+    python: PathBuf,
+    scratch: PathBuf,
+    data: PathBuf,
+    generator: PathBuf,
+}
+
+impl SnmpBench {
+    fn prepare(name: &str, packages: &[&str], seed: &str) -> Result<SnmpBench> {
+        let sh = Shell::new()?;
+        let root = workspace::root();
+        sh.change_dir(&root);
+        crate::testbed::install(&sh)?;
+        let packages: Vec<String> = packages.iter().map(|p| format!("--package={p}")).collect();
         cmd!(
             sh,
-            "{generator} switch --ports {ports} --plain --community {community} {data}"
+            "cargo build --release --locked --target {MUSL} {packages...}"
         )
         .run()?;
+        cmd!(sh, "cargo build --locked -p e2e --bin gen-recording").run()?;
+        let scratch = root.join("target/bench").join(name);
+        let data = scratch.join("data");
+        fresh_dir(&data)?;
+        Ok(SnmpBench {
+            release: root.join("target").join(MUSL).join("release"),
+            seed: peer(&root, seed)?,
+            python: python3_with_pysnmp()?,
+            generator: root.join("target/debug/gen-recording"),
+            scratch,
+            data,
+            sh,
+        })
     }
-    let agent = crate::testbed::start_snmpsim(&scratch, &data, Duration::from_secs(60))?;
-    let result = (|| -> Result<()> {
+
+    /// Writes a recording into `data`: `gen-recording ARGS… DATA`.
+    fn generate(&self, args: &[&str]) -> Result<()> {
+        let (generator, data) = (&self.generator, &self.data);
+        cmd!(self.sh, "{generator} {args...} {data}").run()?;
+        Ok(())
+    }
+
+    /// Runs `measure` with snmpsim serving `data` (its port given), stops snmpsim, then
+    /// prints the size of each release binary of `sizes`.
+    fn with_snmpsim(&self, sizes: &[&str], measure: impl FnOnce(u16) -> Result<()>) -> Result<()> {
+        let agent =
+            crate::testbed::start_snmpsim(&self.scratch, &self.data, Duration::from_secs(60))?;
+        let result = measure(agent.port);
+        crate::testbed::kill_group(agent.pid)?;
+        result?;
+        print_sizes(&self.release, sizes)
+    }
+}
+
+fn switch(runs: usize) -> Result<()> {
+    let b = SnmpBench::prepare("switch", &["cisco-switch"], "seed_switch.py")?;
+    let exe = b.release.join("cisco-switch");
+    for (ports, community) in [("48", "sw48"), ("384", "sw384")] {
+        // Plain values only: the seed's handler raises on anything it cannot map.
+        b.generate(&[
+            "switch",
+            "--ports",
+            ports,
+            "--plain",
+            "--community",
+            community,
+        ])?;
+    }
+    b.with_snmpsim(&["cisco-switch"], |agent| {
         preamble(runs, Some("SNMP"));
-        let relay = Relay::start(agent.port)?;
+        let relay = Relay::start(agent)?;
         for (ports, community) in [(48, "sw48"), (384, "sw384")] {
             print_line(&format!(
                 "\n{ports} ports (snmpsim, at most 64 values per answer)\n"
             ));
-            counted_table("SNMP", runs, agent.port, &relay, |port| {
-                switch_cases(&scratch, &exe, &python, &seed, community, port)
+            counted_table("SNMP", runs, agent, &relay, |port| {
+                switch_cases(&b.scratch, &exe, &b.python, &b.seed, community, port)
             })?;
         }
         Ok(())
-    })();
-    crate::testbed::kill_group(agent.pid)?;
-    result?;
-    print_sizes(&release, &["cisco-switch"])
+    })
 }
 
 fn pdu(runs: usize) -> Result<()> {
-    let sh = Shell::new()?;
-    let root = workspace::root();
-    sh.change_dir(&root);
-    crate::testbed::install(&sh)?;
-    cmd!(
-        sh,
-        "cargo build --release --locked --target {MUSL} -p apc-pdu -p ibm-blade-pdu"
-    )
-    .run()?;
-    cmd!(sh, "cargo build --locked -p e2e --bin gen-recording").run()?;
-    let release = root.join("target").join(MUSL).join("release");
-    let seed = peer(&root, "seed_blade.py")?;
-    let python = python3_with_pysnmp()?;
-    let scratch = root.join("target/bench/pdu");
-    let data = scratch.join("data");
-    fresh_dir(&data)?;
-    let generator = root.join("target/debug/gen-recording");
-    cmd!(
-        sh,
-        "{generator} pdu apc --ports 24 --community apc24 {data}"
-    )
-    .run()?;
-    cmd!(
-        sh,
-        "{generator} pdu blade --ports 14 --community bc14 {data}"
-    )
-    .run()?;
-    let agent = crate::testbed::start_snmpsim(&scratch, &data, Duration::from_secs(60))?;
-    let result = (|| -> Result<()> {
+    let b = SnmpBench::prepare("pdu", &["apc-pdu", "ibm-blade-pdu"], "seed_blade.py")?;
+    b.generate(&["pdu", "apc", "--ports", "24", "--community", "apc24"])?;
+    b.generate(&["pdu", "blade", "--ports", "14", "--community", "bc14"])?;
+    let (release, scratch) = (&b.release, &b.scratch);
+    b.with_snmpsim(&["apc-pdu", "ibm-blade-pdu"], |agent| {
         preamble(runs, Some("SNMP"));
-        let relay = Relay::start(agent.port)?;
+        let relay = Relay::start(agent)?;
         for (title, which) in [
             ("24-outlet APC rPDU2 (metered), SNMP v2c", "apc"),
             ("14-bay BladeCenter, SNMP v1", "blade"),
         ] {
             print_line(&format!("\n{title} (snmpsim)\n"));
-            counted_table("SNMP", runs, agent.port, &relay, |port| {
-                pdu_cases(&scratch, &release, &python, &seed, which, port)
+            counted_table("SNMP", runs, agent, &relay, |port| {
+                pdu_cases(scratch, release, &b.python, &b.seed, which, port)
             })?;
         }
         // port_off to the confirmed answer, on an outlet that follows at once.
@@ -443,7 +461,7 @@ fn pdu(runs: usize) -> Result<()> {
                 env: vec![],
             })
         };
-        let (on, off) = (case("port_on", agent.port)?, case("port_off", agent.port)?);
+        let (on, off) = (case("port_on", agent)?, case("port_off", agent)?);
         let mut walls = Vec::with_capacity(runs);
         for _ in 0..runs {
             run_once(&on)?;
@@ -460,10 +478,7 @@ fn pdu(runs: usize) -> Result<()> {
             walls[runs / 2].as_secs_f64() * 1e3
         ));
         Ok(())
-    })();
-    crate::testbed::kill_group(agent.pid)?;
-    result?;
-    print_sizes(&release, &["apc-pdu", "ibm-blade-pdu"])
+    })
 }
 
 /// Our PDU handler's status, the seed's (BladeCenter only) and net-snmp's walk, against `port`.
