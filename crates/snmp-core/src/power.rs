@@ -206,17 +206,7 @@ impl Found {
 /// object the device lacks forgets it, so later reads are one object (and on SNMPv1, where a
 /// missing object costs a second request, one request).
 pub async fn find(s: &Session, outlet: &mut Outlet) -> Result<Option<PowerState>, SnmpError> {
-    let Some(p) = outlet.pending.clone() else {
-        return match s.get_optional(&[&outlet.state]).await?.remove(0) {
-            Ok(v) => Ok(Some(decode(s, outlet, &v)?)),
-            Err(_) => Ok(None),
-        };
-    };
-    let Some(mut got) = s.get_if_first(&[&outlet.state, &p.oid]).await? else {
-        return Ok(None);
-    };
-    let pending = got.pop().and_then(Result::ok);
-    let Some(Ok(v)) = got.pop() else {
+    let Some((v, pending)) = get_state(s, outlet).await? else {
         return Ok(None);
     };
     if pending.is_none() {
@@ -227,16 +217,39 @@ pub async fn find(s: &Session, outlet: &mut Outlet) -> Result<Option<PowerState>
 
 /// Reads the outlet's state once (with its pending object, in the same GET).
 pub async fn read(s: &Session, outlet: &Outlet) -> Result<PowerState, SnmpError> {
-    let Some(p) = &outlet.pending else {
+    if outlet.pending.is_none() {
         let v = s.get(&[&outlet.state]).await?.remove(0);
         return decode(s, outlet, &v);
-    };
-    let mut got = s.get_optional(&[&outlet.state, &p.oid]).await?;
-    let pending = got.pop().and_then(Result::ok);
-    match got.pop() {
-        Some(Ok(v)) => with_pending(s, outlet, &v, pending.as_ref()),
+    }
+    match get_state(s, outlet).await? {
+        Some((v, pending)) => with_pending(s, outlet, &v, pending.as_ref()),
         // Read it alone for the error that names the object.
-        _ => decode(s, outlet, &s.get(&[&outlet.state]).await?.remove(0)),
+        None => decode(s, outlet, &s.get(&[&outlet.state]).await?.remove(0)),
+    }
+}
+
+/// One GET of the outlet's state object and, where it has one, its pending object: the state's
+/// value and the pending object's (`None` where the device lacks it); `None` when the device
+/// has no such state object.
+async fn get_state(
+    s: &Session,
+    outlet: &Outlet,
+) -> Result<Option<(Value, Option<Value>)>, SnmpError> {
+    let mut oids: Vec<&[u32]> = vec![&outlet.state];
+    if let Some(p) = &outlet.pending {
+        oids.push(&p.oid);
+    }
+    let Some(mut got) = s.get_if_first(&oids).await? else {
+        return Ok(None);
+    };
+    let pending = if outlet.pending.is_some() {
+        got.pop().and_then(Result::ok)
+    } else {
+        None
+    };
+    match got.pop() {
+        Some(Ok(v)) => Ok(Some((v, pending))),
+        _ => Ok(None),
     }
 }
 
