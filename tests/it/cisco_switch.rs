@@ -62,31 +62,17 @@ fn model(community: &str) -> Switch {
 }
 
 /// A folder for one test's recordings, removed on drop.
-pub(crate) struct DataDir(pub PathBuf);
-
-impl DataDir {
-    pub(crate) fn new(name: &str) -> DataDir {
-        let dir =
-            std::env::temp_dir().join(format!("dcih-e2e-cisco-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        DataDir(dir)
-    }
-}
-
-impl Drop for DataDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+pub(crate) fn data_dir(name: &str) -> e2e::Scratch {
+    e2e::Scratch::new(&format!("cisco-{name}"))
 }
 
 /// snmpsim serving `recordings` (community → switch), started for one test.
 fn own_snmpsim(name: &str, recordings: &[(&str, &Switch)]) -> Snmpsim {
-    let data = DataDir::new(name);
+    let data = data_dir(name);
     for (community, switch) in recordings {
-        switch.recording.write(&data.0, community);
+        switch.recording.write(data.dir(), community);
     }
-    Snmpsim::start(&data.0)
+    Snmpsim::start(data.dir())
 }
 
 /// The snmpsim every read-only test shares: started by the first that needs it, stopped when
@@ -98,11 +84,11 @@ fn shared() -> Arc<Snmpsim> {
     if let Some(sim) = slot.upgrade() {
         return sim;
     }
-    let data = DataDir::new("read-only");
+    let data = data_dir("read-only");
     for community in READ_ONLY {
-        model(community).recording.write(&data.0, community);
+        model(community).recording.write(data.dir(), community);
     }
-    let sim = Arc::new(Snmpsim::start(&data.0));
+    let sim = Arc::new(Snmpsim::start(data.dir()));
     *slot = Arc::downgrade(&sim);
     sim
 }
@@ -1078,8 +1064,8 @@ fn dci_harness_check_passes_with_and_without_port_table() {
 
 #[test]
 fn gen_recording_writes_the_fixture_for_benchmarks() {
-    let dir = DataDir::new("gen");
-    let dir_arg = dir.0.to_string_lossy().into_owned();
+    let dir = data_dir("gen");
+    let dir_arg = dir.dir().to_string_lossy().into_owned();
     let exe = bin("gen-recording");
     let out = run(
         &exe,
@@ -1101,7 +1087,7 @@ fn gen_recording_writes_the_fixture_for_benchmarks() {
         .modules(8)
         .hostname("bench384")
         .build();
-    let written = std::fs::read_to_string(dir.0.join("bench384.snmprec")).unwrap();
+    let written = std::fs::read_to_string(dir.dir().join("bench384.snmprec")).unwrap();
     assert!(
         written == want.recording.to_string(),
         "bench384.snmprec differs from the fixture"
@@ -1113,7 +1099,7 @@ fn gen_recording_writes_the_fixture_for_benchmarks() {
         &[],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let written = std::fs::read_to_string(dir.0.join("switch.snmprec")).unwrap();
+    let written = std::fs::read_to_string(dir.dir().join("switch.snmprec")).unwrap();
     let want = SwitchRecording::new(48)
         .port_table(false)
         .hostname("switch")

@@ -6,16 +6,17 @@
 //! simulator, and the tests run in parallel. Calls expected to fail use two tries of 0.3 s.
 
 use std::net::UdpSocket;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use dci_harness::Runner;
 use dci_harness::check::{self, PortChoice};
 use dci_protocol::{
-    DeviceParams, DeviceType, Document, ErrorDoc, ErrorType, Func, IPMI_PORT, Info, PortParams,
-    PortStatus, Request, Response, Secret,
+    DeviceParams, DeviceType, Document, ErrorType, Func, IPMI_PORT, Info, PortStatus, Secret,
 };
 use e2e::ipmi_sim::{ADMIN, IpmiSim, Lan, OPERATOR, SimConfig, USERS, User, VIEWER};
 use e2e::{bin, run, stderr, stdout};
+
+use crate::cisco_switch::{Answer, Target, call_bin, port};
 
 const HANDLERS: [&str; 2] = ["ipmi15", "ipmi20"];
 
@@ -26,33 +27,8 @@ const FAST_FAIL: &[(&str, &str)] = &[("DCIH_TIMEOUT", "0.3"), ("DCIH_RETRIES", "
 /// process, with room for a loaded machine, and far below the 3 s of the default limits.
 const FAIL_WITHIN: Duration = Duration::from_secs(2);
 
-/// What one run of a handler gave.
-struct Answer {
-    doc: Document,
-    stderr: String,
-    elapsed: Duration,
-}
-
+/// An answer's one port, for the IPMI handlers.
 impl Answer {
-    #[track_caller]
-    fn response(&self) -> &Response {
-        match &self.doc {
-            Document::Response(r) => r,
-            Document::Error(e) => panic!(
-                "error {}: {}\nstderr:\n{}",
-                e.error_type, e.text, self.stderr
-            ),
-        }
-    }
-
-    #[track_caller]
-    fn error(&self) -> &ErrorDoc {
-        match &self.doc {
-            Document::Error(e) => e,
-            Document::Response(r) => panic!("not an error: {r:?}"),
-        }
-    }
-
     /// The one port's admin status, checked to be the `power` port.
     #[track_caller]
     fn power(&self) -> PortStatus {
@@ -75,30 +51,12 @@ fn device(sim_endpoint: &str, user: &User) -> DeviceParams {
 /// Runs `handler` with `func` as `user` against `endpoint`, as DCImanager does.
 #[track_caller]
 fn call_at(handler: &str, endpoint: &str, func: Func, user: &User, env: &[(&str, &str)]) -> Answer {
-    let request = Request {
-        func,
+    let target = Target {
         device: device(endpoint, user),
-        port: (func != Func::Status).then(|| PortParams {
-            identity: Some(IPMI_PORT.to_owned()),
-            ..PortParams::default()
-        }),
-        ignored: Vec::new(),
+        prefix: Vec::new(),
     };
-    let started = Instant::now();
-    let out = run(&bin(handler), &[], Some(request.to_xml().as_bytes()), env);
-    let elapsed = started.elapsed();
-    let doc = Document::parse(&stdout(&out)).unwrap_or_else(|e| {
-        panic!(
-            "{handler} {func}: not a protocol document ({e}):\n{}\nstderr:\n{}",
-            stdout(&out),
-            stderr(&out)
-        )
-    });
-    Answer {
-        doc,
-        stderr: stderr(&out),
-        elapsed,
-    }
+    let power_port = (func != Func::Status).then(|| port(IPMI_PORT));
+    call_bin(handler, &target, func, power_port, env)
 }
 
 #[track_caller]

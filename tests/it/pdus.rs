@@ -16,7 +16,7 @@ use e2e::agents::Snmpsim;
 use e2e::pdus::{Follow, Kind, Pdu, outlets};
 use e2e::{bin, run, stdout};
 
-use crate::cisco_switch::{Answer, DataDir, FAIL_WITHIN, FAST_FAIL, Target, call_bin, port};
+use crate::cisco_switch::{Answer, FAIL_WITHIN, FAST_FAIL, Target, call_bin, data_dir, port};
 
 const BLADE: &str = "ibm-blade-pdu";
 const RPCM: &str = "rpcm-pdu";
@@ -28,11 +28,11 @@ const DEBUG: (&str, &str) = ("RUST_LOG", "snmp_core=debug");
 
 /// snmpsim serving `pdus` (community → PDU).
 fn sim(name: &str, pdus: &[(&str, &Pdu)]) -> Snmpsim {
-    let data = DataDir::new(&format!("pdu-{name}"));
+    let data = data_dir(&format!("pdu-{name}"));
     for (community, pdu) in pdus {
-        pdu.recording.write(&data.0, community);
+        pdu.recording.write(data.dir(), community);
     }
-    Snmpsim::start(&data.0)
+    Snmpsim::start(data.dir())
 }
 
 fn blade14() -> Pdu {

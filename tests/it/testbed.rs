@@ -3,7 +3,7 @@
 //! configuration; our own SNMP client is tested against them elsewhere.
 
 use std::net::Ipv4Addr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
@@ -38,21 +38,8 @@ fn recording() -> Snmprec {
 }
 
 /// A folder of its own for one test's recordings, removed on drop.
-struct DataDir(PathBuf);
-
-impl DataDir {
-    fn new(name: &str) -> DataDir {
-        let dir = std::env::temp_dir().join(format!("dcih-e2e-data-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        DataDir(dir)
-    }
-}
-
-impl Drop for DataDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+fn data_dir(name: &str) -> e2e::Scratch {
+    e2e::Scratch::new(&format!("data-{name}"))
 }
 
 /// Runs a prepared net-snmp tool and returns its stdout, failing on a non-zero exit.
@@ -128,10 +115,10 @@ fn snmprec_is_sorted_numerically_and_typed() {
 
 #[test]
 fn snmpsim_answers_get_getbulk_and_keeps_a_set() {
-    let data = DataDir::new("snmpsim");
-    recording().write(&data.0, "switch");
+    let data = data_dir("snmpsim");
+    recording().write(data.dir(), "switch");
     let started = Instant::now();
-    let sim = Snmpsim::start(&data.0);
+    let sim = Snmpsim::start(data.dir());
     let startup = started.elapsed();
     assert_eq!(sim.communities(), ["switch"]);
     let target = sim.endpoint();
@@ -320,9 +307,9 @@ fn snmpd_refuses_a_wrong_pass_phrase() {
 
 #[test]
 fn agents_are_gone_after_drop() {
-    let data = DataDir::new("drop");
-    recording().write(&data.0, "switch");
-    let sim = Snmpsim::start(&data.0);
+    let data = data_dir("drop");
+    recording().write(data.dir(), "switch");
+    let sim = Snmpsim::start(data.dir());
     let snmpd = Snmpd::start();
     let pids = [sim.pid(), snmpd.pid()];
     let dirs = [sim.dir().to_owned(), snmpd.dir().to_owned()];

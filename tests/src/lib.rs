@@ -77,6 +77,11 @@ impl Scratch {
         Scratch(dir)
     }
 
+    /// The directory itself.
+    pub fn dir(&self) -> &std::path::Path {
+        &self.0
+    }
+
     /// A path inside it.
     pub fn path(&self, name: &str) -> std::path::PathBuf {
         self.0.join(name)
