@@ -28,6 +28,18 @@ struct Cursor<'a> {
     out: Column,
 }
 
+impl<'a> Cursor<'a> {
+    /// A column not walked yet: the next request asks for what follows its base.
+    fn new(base: &'a [u32]) -> Cursor<'a> {
+        Cursor {
+            base,
+            last: Oid::from(base),
+            done: false,
+            out: Vec::new(),
+        }
+    }
+}
+
 impl Session {
     /// Walks `columns` together and returns each column's cells. Columns may belong to
     /// different tables; each ends on its own.
@@ -48,15 +60,7 @@ impl Session {
             .filter(|i| !scalars[*i].is_empty())
             .collect();
         let mut scalar_values: Vec<Option<Value>> = vec![None; scalars.len()];
-        let mut cursors: Vec<Cursor<'_>> = columns
-            .iter()
-            .map(|c| Cursor {
-                base: c,
-                last: Oid::from(*c),
-                done: false,
-                out: Vec::new(),
-            })
-            .collect();
+        let mut cursors: Vec<Cursor<'_>> = columns.iter().map(|c| Cursor::new(c)).collect();
         let mut reps_cap = u32::MAX;
         loop {
             let active: Vec<usize> = (0..cursors.len()).filter(|i| !cursors[*i].done).collect();

@@ -69,15 +69,7 @@ fn oids_and_values_display() {
 }
 
 fn cursors<'a>(columns: &[&'a [u32]]) -> Vec<Cursor<'a>> {
-    columns
-        .iter()
-        .map(|c| Cursor {
-            base: c,
-            last: Oid::from(*c),
-            done: false,
-            out: Vec::new(),
-        })
-        .collect()
+    columns.iter().map(|c| Cursor::new(c)).collect()
 }
 
 fn vb(base: &[u32], index: &[u32], v: i64) -> (Oid, Result<Value, ()>) {
