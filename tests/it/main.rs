@@ -8,5 +8,6 @@ mod ipmi;
 mod malformed;
 mod pdus;
 mod runtime;
+mod snmp_switch;
 mod testbed;
 mod ups_sim;

@@ -71,6 +71,10 @@ const VARIATION_MODULES: &str = "/usr/share/snmpsim/variation";
 /// started here can serve records tagged `2:follow`.
 const FOLLOW_MODULE: &str = include_str!("../fixtures/snmpsim-variation/follow.py");
 
+/// The test bed's snmpsim variation module `switch` (tests/fixtures/snmpsim-variation): VLAN
+/// objects that follow one another, rows that appear when created, changes that never show.
+const SWITCH_MODULE: &str = include_str!("../fixtures/snmpsim-variation/switch.py");
+
 /// sysDescr.0, a MIB-2 scalar every agent here answers.
 pub const SYS_DESCR_0: &str = "1.3.6.1.2.1.1.1.0";
 
@@ -345,6 +349,9 @@ impl Snmpsim {
         let ours = scratch.dir("variation", 0o755);
         let module = ours.join("follow.py");
         std::fs::write(&module, FOLLOW_MODULE).expect("write the follow variation module");
+        set_mode(&module, 0o644);
+        let module = ours.join("switch.py");
+        std::fs::write(&module, SWITCH_MODULE).expect("write the switch variation module");
         set_mode(&module, 0o644);
         let mut communities = Vec::new();
         copy_recordings(data_dir, &data, "", &mut communities);

@@ -374,22 +374,31 @@ impl Session {
     /// SET of one object. An agent that answers with an exception instead of the value (as
     /// snmpsim does for read-only objects) has not accepted it.
     pub async fn set(&self, oid: &[u32], value: &Value) -> Result<(), SnmpError> {
-        let ours = Oid::from(oid);
+        self.set_many(&[(oid, value.clone())]).await
+    }
+
+    /// SET of several objects in one request, in the order given (agents apply a PDU as one,
+    /// and some need a row's objects together). Every binding of the answer is checked: an
+    /// agent that answers one with an exception and error-status 0 (snmpsim does, for an
+    /// object it cannot write) has not done it, and that object is named.
+    pub async fn set_many(&self, varbinds: &[(&[u32], Value)]) -> Result<(), SnmpError> {
+        let ours: Vec<Oid> = varbinds.iter().map(|(o, _)| Oid::from(*o)).collect();
+        let wire: Vec<(async_snmp::Oid, async_snmp::Value)> = varbinds
+            .iter()
+            .map(|(o, v)| (async_snmp::Oid::from_slice(o), v.to_wire()))
+            .collect();
         let resp = self
-            .bounded(
-                self.client
-                    .set(&async_snmp::Oid::from_slice(oid), value.to_wire()),
-            )
+            .bounded(self.client.set_many(&wire))
             .await
-            .map_err(|e| self.error(&e, std::slice::from_ref(&ours)))?;
-        if let Some(vb) = resp.varbinds.first()
-            && let Err(Some(x)) = from_wire(&vb.value)
-        {
-            return Err(SnmpError::NoSuch {
-                target: self.target.clone(),
-                oid: ours,
-                exception: x.name(),
-            });
+            .map_err(|e| self.error(&e, &ours))?;
+        for (vb, oid) in resp.varbinds.iter().zip(&ours) {
+            if let Err(Some(x)) = from_wire(&vb.value) {
+                return Err(SnmpError::NoSuch {
+                    target: self.target.clone(),
+                    oid: oid.clone(),
+                    exception: x.name(),
+                });
+            }
         }
         Ok(())
     }

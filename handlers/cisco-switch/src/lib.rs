@@ -8,5 +8,6 @@
 pub mod handler;
 pub mod oids;
 pub mod values;
+pub mod vtp;
 
 pub use handler::CiscoSwitch;

@@ -1,59 +1,5 @@
-//! The objects this handler reads and writes, numeric, with their MIB names. No MIB is parsed
-//! at run time.
-
-/// SNMPv2-MIB sysName.0: the switch's name, answered as `hostname`.
-pub const SYS_NAME: &[u32] = &[1, 3, 6, 1, 2, 1, 1, 5, 0];
-
-/// IF-MIB ifTable columns (1.3.6.1.2.1.2.2.1), indexed by ifIndex.
-pub mod if_table {
-    /// ifDescr: "GigabitEthernet1/0/1".
-    pub const DESCR: &[u32] = &[1, 3, 6, 1, 2, 1, 2, 2, 1, 2];
-    /// ifSpeed: bits per second, 4294967295 when faster than that.
-    pub const SPEED: &[u32] = &[1, 3, 6, 1, 2, 1, 2, 2, 1, 5];
-    /// ifAdminStatus: up(1), down(2), testing(3). Read-write.
-    pub const ADMIN_STATUS: &[u32] = &[1, 3, 6, 1, 2, 1, 2, 2, 1, 7];
-    /// ifOperStatus: up(1), down(2), testing(3), unknown(4), dormant(5), notPresent(6),
-    /// lowerLayerDown(7).
-    pub const OPER_STATUS: &[u32] = &[1, 3, 6, 1, 2, 1, 2, 2, 1, 8];
-    /// ifInOctets (Counter32).
-    pub const IN_OCTETS: &[u32] = &[1, 3, 6, 1, 2, 1, 2, 2, 1, 10];
-    /// ifInUcastPkts (Counter32).
-    pub const IN_UCAST: &[u32] = &[1, 3, 6, 1, 2, 1, 2, 2, 1, 11];
-    /// ifInNUcastPkts (Counter32, deprecated but what v1 agents have).
-    pub const IN_NUCAST: &[u32] = &[1, 3, 6, 1, 2, 1, 2, 2, 1, 12];
-    /// ifOutOctets (Counter32).
-    pub const OUT_OCTETS: &[u32] = &[1, 3, 6, 1, 2, 1, 2, 2, 1, 16];
-    /// ifOutUcastPkts (Counter32).
-    pub const OUT_UCAST: &[u32] = &[1, 3, 6, 1, 2, 1, 2, 2, 1, 17];
-    /// ifOutNUcastPkts (Counter32, deprecated).
-    pub const OUT_NUCAST: &[u32] = &[1, 3, 6, 1, 2, 1, 2, 2, 1, 18];
-}
-
-/// IF-MIB ifXTable columns (1.3.6.1.2.1.31.1.1.1), indexed by ifIndex. SNMPv2 only (Counter64).
-pub mod if_x_table {
-    /// ifHCInOctets.
-    pub const HC_IN_OCTETS: &[u32] = &[1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 6];
-    /// ifHCInUcastPkts.
-    pub const HC_IN_UCAST: &[u32] = &[1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 7];
-    /// ifHCInMulticastPkts.
-    pub const HC_IN_MCAST: &[u32] = &[1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 8];
-    /// ifHCInBroadcastPkts.
-    pub const HC_IN_BCAST: &[u32] = &[1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 9];
-    /// ifHCOutOctets.
-    pub const HC_OUT_OCTETS: &[u32] = &[1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 10];
-    /// ifHCOutUcastPkts.
-    pub const HC_OUT_UCAST: &[u32] = &[1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 11];
-    /// ifHCOutMulticastPkts.
-    pub const HC_OUT_MCAST: &[u32] = &[1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 12];
-    /// ifHCOutBroadcastPkts.
-    pub const HC_OUT_BCAST: &[u32] = &[1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 13];
-    /// ifHighSpeed: megabits per second.
-    pub const HIGH_SPEED: &[u32] = &[1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 15];
-}
-
-/// EtherLike-MIB dot3StatsDuplexStatus (1.3.6.1.2.1.10.7.2.1.19), indexed by dot3StatsIndex,
-/// which the MIB defines as the interface's ifIndex: unknown(1), halfDuplex(2), fullDuplex(3).
-pub const DOT3_DUPLEX_STATUS: &[u32] = &[1, 3, 6, 1, 2, 1, 10, 7, 2, 1, 19];
+//! The Cisco objects this handler reads and writes, numeric, with their MIB names. No MIB is
+//! parsed at run time. The standard ones (IF-MIB, BRIDGE-MIB, Q-BRIDGE-MIB) are switch-core's.
 
 /// CISCO-STACK-MIB portTable columns (1.3.6.1.4.1.9.5.1.4.1.1), indexed by portModuleIndex
 /// and portIndex (module.port): a stacked switch has several modules.
@@ -64,4 +10,51 @@ pub mod port_table {
     pub const DUPLEX: &[u32] = &[1, 3, 6, 1, 4, 1, 9, 5, 1, 4, 1, 1, 10];
     /// portIfIndex: the ifIndex of the port, joining portTable to ifTable.
     pub const IF_INDEX: &[u32] = &[1, 3, 6, 1, 4, 1, 9, 5, 1, 4, 1, 1, 11];
+}
+
+/// CISCO-VLAN-MEMBERSHIP-MIB vmVlan (1.3.6.1.4.1.9.9.68.1.2.2.1.2), indexed by ifIndex: the
+/// access VLAN of a static port, INTEGER 0..4095, read-write.
+pub const VM_VLAN: &[u32] = &[1, 3, 6, 1, 4, 1, 9, 9, 68, 1, 2, 2, 1, 2];
+
+/// CISCO-VTP-MIB vlanTrunkPortTable columns (1.3.6.1.4.1.9.9.46.1.6.1.1), indexed by ifIndex.
+pub mod trunk {
+    /// vlanTrunkPortEncapsulationType: isl(1) dot10(2) lane(3) dot1Q(4) negotiate(5).
+    pub const ENCAPSULATION: &[u32] = &[1, 3, 6, 1, 4, 1, 9, 9, 46, 1, 6, 1, 1, 3];
+    /// vlanTrunkPortVlansEnabled: VLANs 0..1023 allowed on the trunk, bit 0 = VLAN 0.
+    pub const VLANS_ENABLED: &[u32] = &[1, 3, 6, 1, 4, 1, 9, 9, 46, 1, 6, 1, 1, 4];
+    /// vlanTrunkPortNativeVlan.
+    pub const NATIVE_VLAN: &[u32] = &[1, 3, 6, 1, 4, 1, 9, 9, 46, 1, 6, 1, 1, 5];
+    /// vlanTrunkPortDynamicState: on(1) off(2) desirable(3) auto(4) onNoNegotiate(5).
+    pub const DYNAMIC_STATE: &[u32] = &[1, 3, 6, 1, 4, 1, 9, 9, 46, 1, 6, 1, 1, 13];
+    /// vlanTrunkPortDynamicStatus: trunking(1) notTrunking(2).
+    pub const DYNAMIC_STATUS: &[u32] = &[1, 3, 6, 1, 4, 1, 9, 9, 46, 1, 6, 1, 1, 14];
+    /// vlanTrunkPortEncapsulationOperType: isl(1) dot10(2) lane(3) dot1Q(4) negotiating(5)
+    /// notApplicable(6) ("for interfaces … notTrunking(2) … shall be notApplicable(6)").
+    pub const ENCAPSULATION_OPER: &[u32] = &[1, 3, 6, 1, 4, 1, 9, 9, 46, 1, 6, 1, 1, 16];
+    /// vlanTrunkPortVlansEnabled2k: VLANs 1024..2047.
+    pub const VLANS_ENABLED_2K: &[u32] = &[1, 3, 6, 1, 4, 1, 9, 9, 46, 1, 6, 1, 1, 17];
+    /// vlanTrunkPortVlansEnabled3k: VLANs 2048..3071.
+    pub const VLANS_ENABLED_3K: &[u32] = &[1, 3, 6, 1, 4, 1, 9, 9, 46, 1, 6, 1, 1, 18];
+    /// vlanTrunkPortVlansEnabled4k: VLANs 3072..4095.
+    pub const VLANS_ENABLED_4K: &[u32] = &[1, 3, 6, 1, 4, 1, 9, 9, 46, 1, 6, 1, 1, 19];
+    /// The four allowed-VLAN bitmaps, block k covering VLANs 1024·k …
+    pub const BITMAPS: [&[u32]; 4] = [
+        VLANS_ENABLED,
+        VLANS_ENABLED_2K,
+        VLANS_ENABLED_3K,
+        VLANS_ENABLED_4K,
+    ];
+    /// vlanTrunkPortSetSerialNo.0 (TestAndIncr): the advisory lock on the bitmaps.
+    pub const SET_SERIAL_NO: &[u32] = &[1, 3, 6, 1, 4, 1, 9, 9, 46, 1, 6, 2, 0];
+}
+
+/// CISCO-VTP-MIB vtpVlanTable columns (1.3.6.1.4.1.9.9.46.1.3.1.1), indexed by
+/// managementDomainIndex.vtpVlanIndex.
+pub mod vtp_vlan {
+    /// vtpVlanState: operational(1) suspended(2) mtuTooBigForDevice(3) mtuTooBigForTrunk(4).
+    pub const STATE: &[u32] = &[1, 3, 6, 1, 4, 1, 9, 9, 46, 1, 3, 1, 1, 2];
+    /// vtpVlanType: ethernet(1) fddi(2) tokenRing(3) fddiNet(4) trNet(5) deprecated(6).
+    pub const TYPE: &[u32] = &[1, 3, 6, 1, 4, 1, 9, 9, 46, 1, 3, 1, 1, 3];
+    /// vtpVlanName.
+    pub const NAME: &[u32] = &[1, 3, 6, 1, 4, 1, 9, 9, 46, 1, 3, 1, 1, 4];
 }

@@ -1,0 +1,194 @@
+//! VLANs through Cisco's own MIBs (CISCO-VTP-MIB, CISCO-VLAN-MEMBERSHIP-MIB), read in the
+//! `status` walk.
+//!
+//! A port's access VLAN is vmVlan. A port is a trunk when vlanTrunkPortDynamicState says on or
+//! onNoNegotiate (configured: a trunk whose link is down still is one) or DynamicStatus says
+//! trunking (negotiated: desirable and auto ports); five of the seven shared Cisco recordings
+//! carry neither column, and there EncapsulationOperType isl or dot1Q (anything but
+//! notApplicable) says it. A trunk's VLAN is its native VLAN and its members the four
+//! VlansEnabled bitmaps (agents trim trailing zero octets) among the VLANs vtpVlanTable lists,
+//! the native VLAN left out (it crosses untagged). Native VLAN and bitmaps are read only for the
+//! trunks, after the walk: one GET for a few, a walk of those columns for many.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use snmp_core::{Session, SnmpError, Table, Value};
+use switch_core::bits;
+use switch_core::{PortVlan, Vlans};
+
+use crate::oids::{VM_VLAN, trunk, vtp_vlan};
+
+/// The Cisco VLAN columns a `status` walk carries.
+pub const STATUS_COLUMNS: &[&[u32]] = &[
+    VM_VLAN,
+    trunk::DYNAMIC_STATE,
+    trunk::DYNAMIC_STATUS,
+    trunk::ENCAPSULATION_OPER,
+    vtp_vlan::NAME,
+];
+const V_VM: usize = 0;
+const V_STATE: usize = 1;
+const V_STATUS: usize = 2;
+const V_ENCAP: usize = 3;
+const V_NAME: usize = 4;
+
+/// Read per trunk after the walk: the native VLAN and the four bitmaps.
+const TRUNK_COLUMNS: [&[u32]; 5] = [
+    trunk::NATIVE_VLAN,
+    trunk::VLANS_ENABLED,
+    trunk::VLANS_ENABLED_2K,
+    trunk::VLANS_ENABLED_3K,
+    trunk::VLANS_ENABLED_4K,
+];
+
+/// Up to this many trunks, their native VLANs and bitmaps come in one GET (5 objects each,
+/// up to 128 octets per bitmap: well inside any agent's message size); beyond, a walk.
+const TRUNKS_BY_GET: usize = 8;
+
+/// Whether a port is a trunk, from vlanTrunkPortDynamicState (on(1), onNoNegotiate(5)),
+/// DynamicStatus (trunking(1)) and, where neither column answers, EncapsulationOperType (isl(1),
+/// dot1Q(4)).
+pub fn is_trunk(state: Option<i64>, status: Option<i64>, encap_oper: Option<i64>) -> bool {
+    match (state, status) {
+        (None, None) => matches!(encap_oper, Some(1 | 4)),
+        _ => matches!(state, Some(1 | 5)) || status == Some(1),
+    }
+}
+
+/// The VLANs of the four allowed-VLAN bitmaps (block k starts at VLAN 1024·k).
+pub fn allowed(blocks: &[Option<&[u8]>]) -> BTreeSet<u16> {
+    let mut out = BTreeSet::new();
+    for (k, block) in blocks.iter().enumerate() {
+        if let Some(b) = block {
+            out.extend(
+                bits::decode(b, 1024 * k as u32)
+                    .into_iter()
+                    .filter_map(|v| u16::try_from(v).ok()),
+            );
+        }
+    }
+    out
+}
+
+/// The Cisco VLAN state from a walk holding [`STATUS_COLUMNS`] at column `at`; `None` when the
+/// switch has none of those objects (a Cisco that uses Q-BRIDGE instead).
+pub async fn read(s: &Session, t: &Table, at: usize) -> Result<Option<Vlans>, SnmpError> {
+    let mut vlans = Vlans::default();
+    for row in t.rows().filter(|r| r.index.len() == 2) {
+        if let Some(name) = row.text(at + V_NAME)?
+            && let Ok(vlan) = u16::try_from(row.index[1])
+        {
+            vlans.exist.insert(vlan, Some(name));
+        }
+    }
+    let mut trunks = Vec::new();
+    for row in t.rows().filter(|r| r.index.len() == 1) {
+        let cells = [V_VM, V_STATE, V_STATUS, V_ENCAP].map(|c| row.integer(at + c));
+        let [vm, state, status, encap] = cells;
+        let (vm, state, status, encap) = (vm?, state?, status?, encap?);
+        if vm.is_none() && state.is_none() && status.is_none() && encap.is_none() {
+            continue;
+        }
+        let trunk = is_trunk(state, status, encap);
+        if trunk {
+            trunks.push(row.index[0]);
+        }
+        vlans.ports.insert(
+            row.index[0],
+            PortVlan {
+                vlan: vm.and_then(vlan_number),
+                trunk,
+                members: BTreeSet::new(),
+            },
+        );
+    }
+    if vlans.exist.is_empty() && vlans.ports.is_empty() {
+        return Ok(None);
+    }
+    for (if_index, (native, members)) in trunk_details(s, &trunks).await? {
+        if let Some(p) = vlans.ports.get_mut(&if_index) {
+            p.vlan = native;
+            p.members = members;
+            if let Some(n) = native {
+                p.members.remove(&n);
+            }
+        }
+    }
+    Ok(Some(vlans))
+}
+
+/// A VLAN number from an INTEGER cell: 1..4094, anything else none.
+fn vlan_number(v: i64) -> Option<u16> {
+    u16::try_from(v).ok().filter(|v| (1..=4094).contains(v))
+}
+
+/// The native VLAN and the allowed VLANs of each trunk port.
+pub async fn trunk_details(
+    s: &Session,
+    trunks: &[u32],
+) -> Result<BTreeMap<u32, (Option<u16>, BTreeSet<u16>)>, SnmpError> {
+    let mut out = BTreeMap::new();
+    if trunks.is_empty() {
+        return Ok(out);
+    }
+    let mut add = |if_index: u32, cells: [Option<&Value>; 5]| {
+        let native = cells[0].and_then(Value::as_integer).and_then(vlan_number);
+        let blocks: Vec<Option<&[u8]>> = cells[1..]
+            .iter()
+            .map(|c| c.and_then(Value::as_bytes))
+            .collect();
+        out.insert(if_index, (native, allowed(&blocks)));
+    };
+    if trunks.len() <= TRUNKS_BY_GET {
+        let oids: Vec<Vec<u32>> = trunks
+            .iter()
+            .flat_map(|&i| TRUNK_COLUMNS.iter().map(move |c| [c, &[i][..]].concat()))
+            .collect();
+        let refs: Vec<&[u32]> = oids.iter().map(Vec::as_slice).collect();
+        let got = s.get_optional(&refs).await?;
+        for (k, &if_index) in trunks.iter().enumerate() {
+            let cell = |c: usize| got[k * TRUNK_COLUMNS.len() + c].as_ref().ok();
+            add(if_index, [cell(0), cell(1), cell(2), cell(3), cell(4)]);
+        }
+    } else {
+        let t = s.table(&TRUNK_COLUMNS).await?;
+        for &if_index in trunks {
+            let row = t.row(&[if_index]);
+            let cell = |c: usize| row.as_ref().and_then(|r| r.value(c));
+            add(if_index, [cell(0), cell(1), cell(2), cell(3), cell(4)]);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trunk_by_state_status_then_encapsulation() {
+        // DynamicState on / onNoNegotiate: a trunk even when not trunking (link down).
+        assert!(is_trunk(Some(1), Some(2), None));
+        assert!(is_trunk(Some(5), None, None));
+        // desirable / auto: what was negotiated.
+        assert!(is_trunk(Some(3), Some(1), Some(4)));
+        assert!(!is_trunk(Some(4), Some(2), Some(4)));
+        assert!(!is_trunk(Some(2), None, Some(4)));
+        // Neither column (five of the seven shared Cisco recordings): EncapsulationOperType.
+        assert!(is_trunk(None, None, Some(4)));
+        assert!(is_trunk(None, None, Some(1)));
+        assert!(!is_trunk(None, None, Some(6)));
+        assert!(!is_trunk(None, None, None));
+    }
+
+    #[test]
+    fn bitmaps_are_read_past_their_trimmed_end_and_per_block() {
+        // VLANs 1 and 10 in a 16-octet bitmap (trailing zeros trimmed), 1025 in the 2k block.
+        let mut b1 = vec![0u8; 16];
+        b1[0] = 0x40;
+        b1[1] = 0x20;
+        let b2 = [0x40u8];
+        let got = allowed(&[Some(&b1), Some(&b2), None, Some(&[])]);
+        assert_eq!(got, BTreeSet::from([1, 10, 1025]));
+    }
+}
