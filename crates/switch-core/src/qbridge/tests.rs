@@ -136,7 +136,7 @@ fn trunk_is_one_set_native_untagged_members_tagged() {
     let (first, last) = plan(&b, 3, &want(10, true, &[20]));
     assert_eq!(
         show(&b, &first),
-        ["E10=3", "U10=3", "U20=", "U1=1", "E1=1", "E30="]
+        ["E10=3", "U10=3", "U1=1", "E1=1", "U20=", "E30="]
     );
     assert!(last.is_empty());
     // Already where it should be: nothing to write.
