@@ -344,7 +344,8 @@ fn info_declares_a_switch_with_snmp_and_the_port_functions() {
             Func::PortOn,
             Func::PortOff,
             Func::PortSpeed,
-            Func::PortDuplex
+            Func::PortDuplex,
+            Func::SetVlan
         ]
     );
     assert!(elapsed < Duration::from_secs(2), "-info took {elapsed:?}");

@@ -82,7 +82,9 @@ impl Bridge {
         Ok(any.then_some(b))
     }
 
-    fn from_table(t: &Table, at: usize) -> Result<Bridge, SnmpError> {
+    /// The Q-BRIDGE state from a walk holding [`STATUS_COLUMNS`] at column `at`, as it is
+    /// (no current table read).
+    pub fn from_table(t: &Table, at: usize) -> Result<Bridge, SnmpError> {
         let mut b = Bridge {
             is_static: true,
             ..Bridge::default()
@@ -222,6 +224,7 @@ pub async fn set_vlan(
     change: &VlanChange,
 ) -> Result<PortState, Error> {
     let want = Wanted::from_change(change)?;
+    vlan::refuse_private(change, "Q-BRIDGE-MIB has no private VLANs")?;
     let if_index = if_index(port)?;
     let s = Session::for_call(cx).await?;
     let (sys, t) = s

@@ -106,8 +106,8 @@ pub struct Wanted {
 
 impl Wanted {
     /// The request's VLAN change, or the refusal of what no switch can do: VLAN 4095 (reserved
-    /// by IEEE 802.1Q, "values of 0 and 4095 are not permitted" for a VlanIndex) and private
-    /// VLANs (which only a handler that knows how writes, before calling this).
+    /// by IEEE 802.1Q, "values of 0 and 4095 are not permitted" for a VlanIndex). Private VLANs
+    /// are the caller's: [`refuse_private`] where its MIBs have none.
     pub fn from_change(change: &VlanChange) -> Result<Wanted, VlanError> {
         let vlan = change.vlan.get();
         if vlan == 4095 {
@@ -115,14 +115,6 @@ impl Wanted {
         }
         if let Some(m) = change.trunk_members.0.iter().find(|m| m.get() == 4095) {
             return Err(VlanError::Reserved { vlan: m.get() });
-        }
-        if change
-            .pvlan
-            .is_some_and(|p| p != dci_protocol::PvlanType::None)
-        {
-            return Err(VlanError::PrivateVlan {
-                why: "this switch's MIBs have no private VLANs",
-            });
         }
         let members = if change.trunk {
             change
@@ -186,6 +178,15 @@ impl Wanted {
             }),
             None => Ok(()),
         }
+    }
+}
+
+/// Refuses a private VLAN request (`vlan_pvlan` 1, 2 or 3) on a switch whose MIBs have none,
+/// saying `why`, before anything is written.
+pub fn refuse_private(change: &VlanChange, why: &'static str) -> Result<(), VlanError> {
+    match change.pvlan {
+        Some(p) if p != dci_protocol::PvlanType::None => Err(VlanError::PrivateVlan { why }),
+        _ => Ok(()),
     }
 }
 
@@ -309,17 +310,33 @@ pub async fn confirm<F, Fut>(
     target: &str,
     if_index: u32,
     want: &Wanted,
-    mut read: F,
+    read: F,
 ) -> Result<PortVlan, Error>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<PortVlan, Error>>,
 {
+    confirm_with(cx, target, if_index, read, |got| want.difference(got)).await
+}
+
+/// [`confirm`] of any state: `difference` names the first field of what `read` returns that
+/// is not yet what was asked.
+pub async fn confirm_with<T, F, Fut>(
+    cx: &Context,
+    target: &str,
+    if_index: u32,
+    mut read: F,
+    difference: impl Fn(&T) -> Option<Difference>,
+) -> Result<T, Error>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, Error>>,
+{
     let started = Instant::now();
     let until = started + cx.limits().confirm.min(cx.remaining());
     loop {
         let got = read().await?;
-        let Some(difference) = want.difference(&got) else {
+        let Some(difference) = difference(&got) else {
             tracing::debug!(
                 if_index,
                 waited_ms = started.elapsed().as_millis() as u64,

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use dci_protocol::{
     Context, DeviceType, Duplex, Error, Func, Handler, Info, PortId, PortState, Requirement,
-    Response, Speed,
+    Response, Speed, VlanChange,
 };
 use snmp_core::{Session, SnmpError, Table, Value};
 use switch_core::ports::{CONFIRM_EVERY, if_index};
@@ -97,6 +97,7 @@ impl Handler for CiscoSwitch {
             Func::PortOff,
             Func::PortSpeed,
             Func::PortDuplex,
+            Func::SetVlan,
         ]),
     };
 
@@ -184,6 +185,15 @@ impl Handler for CiscoSwitch {
             duplex: PortDuplex::from_wire(got).to_protocol(),
             ..PortState::new(port.as_str())
         })
+    }
+
+    async fn set_vlan(
+        &self,
+        cx: &Context,
+        port: &PortId,
+        change: &VlanChange,
+    ) -> Result<PortState, Error> {
+        crate::write::set_vlan(cx, port, change).await
     }
 }
 

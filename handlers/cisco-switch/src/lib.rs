@@ -9,5 +9,6 @@ pub mod handler;
 pub mod oids;
 pub mod values;
 pub mod vtp;
+pub mod write;
 
 pub use handler::CiscoSwitch;

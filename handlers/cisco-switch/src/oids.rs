@@ -58,3 +58,51 @@ pub mod vtp_vlan {
     /// vtpVlanName.
     pub const NAME: &[u32] = &[1, 3, 6, 1, 4, 1, 9, 9, 46, 1, 3, 1, 1, 4];
 }
+
+/// CISCO-VTP-MIB managementDomainLocalMode (1.3.6.1.4.1.9.9.46.1.2.1.1.3), indexed by
+/// managementDomainIndex: client(1) server(2) transparent(3) off(4). VLANs are created only in
+/// server or transparent mode.
+pub const DOMAIN_LOCAL_MODE: &[u32] = &[1, 3, 6, 1, 4, 1, 9, 9, 46, 1, 2, 1, 1, 3];
+
+/// CISCO-VTP-MIB's VLAN edit buffer: vtpEditControlTable (…46.1.4.1.1) and vtpVlanEditTable
+/// (…46.1.4.2.1), indexed by managementDomainIndex (and VLAN).
+pub mod edit {
+    /// vtpVlanEditOperation: none(1) copy(2) apply(3) release(4) restartTimer(5).
+    pub const OPERATION: &[u32] = &[1, 3, 6, 1, 4, 1, 9, 9, 46, 1, 4, 1, 1, 1];
+    /// vtpVlanApplyStatus: inProgress(1) succeeded(2) configNumberError(3) inconsistentEdit(4)
+    /// tooBig(5) localNVStoreFail(6) remoteNVStoreFail(7) editBufferEmpty(8) someOtherError(9)
+    /// notPrimaryServer(10).
+    pub const APPLY_STATUS: &[u32] = &[1, 3, 6, 1, 4, 1, 9, 9, 46, 1, 4, 1, 1, 2];
+    /// vtpVlanEditBufferOwner: who holds the buffer.
+    pub const BUFFER_OWNER: &[u32] = &[1, 3, 6, 1, 4, 1, 9, 9, 46, 1, 4, 1, 1, 3];
+    /// vtpVlanEditType: ethernet(1).
+    pub const TYPE: &[u32] = &[1, 3, 6, 1, 4, 1, 9, 9, 46, 1, 4, 2, 1, 3];
+    /// vtpVlanEditName.
+    pub const NAME: &[u32] = &[1, 3, 6, 1, 4, 1, 9, 9, 46, 1, 4, 2, 1, 4];
+    /// vtpVlanEditDot10Said: 4 octets, 100000 + VLAN by convention.
+    pub const DOT10_SAID: &[u32] = &[1, 3, 6, 1, 4, 1, 9, 9, 46, 1, 4, 2, 1, 6];
+    /// vtpVlanEditRowStatus.
+    pub const ROW_STATUS: &[u32] = &[1, 3, 6, 1, 4, 1, 9, 9, 46, 1, 4, 2, 1, 11];
+}
+
+/// CISCO-PRIVATE-VLAN-MIB (1.3.6.1.4.1.9.9.173), revision 2005-09-08.
+pub mod pvlan {
+    /// cpvlanVlanPrivateVlanType, by domain.vlan: normal(1) primary(2) isolated(3)
+    /// community(4) twoWayCommunity(5). Read-only.
+    pub const VLAN_TYPE: &[u32] = &[1, 3, 6, 1, 4, 1, 9, 9, 173, 1, 1, 1, 1, 1];
+    /// cpvlanVlanAssociatedPrimaryVlan, by domain.vlan: the primary VLAN of a secondary one.
+    pub const ASSOCIATED_PRIMARY: &[u32] = &[1, 3, 6, 1, 4, 1, 9, 9, 173, 1, 1, 1, 1, 2];
+    /// cpvlanPrivatePortSecondaryVlan, by ifIndex: the secondary VLAN of a host port (0: none).
+    pub const PORT_SECONDARY: &[u32] = &[1, 3, 6, 1, 4, 1, 9, 9, 173, 1, 2, 1, 1, 1];
+    /// cpvlanPromPortSecondaryRemap (and 2k, 3k, 4k), by ifIndex: the secondary VLANs a
+    /// promiscuous port maps to its primary VLAN, a bitmap as vlanTrunkPortVlansEnabled.
+    pub const PROM_REMAP: [&[u32]; 4] = [
+        &[1, 3, 6, 1, 4, 1, 9, 9, 173, 1, 2, 2, 1, 2],
+        &[1, 3, 6, 1, 4, 1, 9, 9, 173, 1, 2, 2, 1, 3],
+        &[1, 3, 6, 1, 4, 1, 9, 9, 173, 1, 2, 2, 1, 4],
+        &[1, 3, 6, 1, 4, 1, 9, 9, 173, 1, 2, 2, 1, 5],
+    ];
+    /// cpvlanPortMode, by ifIndex: nonPrivateVlan(1) host(2) promiscuous(3) secondaryTrunk(4)
+    /// promiscuousTrunk(5).
+    pub const PORT_MODE: &[u32] = &[1, 3, 6, 1, 4, 1, 9, 9, 173, 1, 2, 3, 1, 1];
+}
