@@ -3,6 +3,7 @@
 
 mod cisco_switch;
 mod cisco_switch_snmpd;
+mod cisco_vlans;
 mod harness;
 mod ipmi;
 mod malformed;

@@ -351,3 +351,404 @@ mod tests {
         assert!(e.contains(&6) && !u.contains(&6));
     }
 }
+
+/// CISCO-VTP-MIB, CISCO-VLAN-MEMBERSHIP-MIB and CISCO-PRIVATE-VLAN-MIB objects, from the MIBs.
+pub mod cisco {
+    /// vmVlan, by ifIndex.
+    pub const VM_VLAN: &str = "1.3.6.1.4.1.9.9.68.1.2.2.1.2";
+    /// vlanTrunkPortEntry: EncapsulationType .3, VlansEnabled .4, NativeVlan .5,
+    /// DynamicState .13, DynamicStatus .14, EncapsulationOperType .16, VlansEnabled2k/3k/4k
+    /// .17/.18/.19; by ifIndex.
+    pub const TRUNK_ENTRY: &str = "1.3.6.1.4.1.9.9.46.1.6.1.1";
+    /// vlanTrunkPortSetSerialNo.0.
+    pub const SET_SERIAL_NO: &str = "1.3.6.1.4.1.9.9.46.1.6.2.0";
+    /// vtpVlanEntry: State .2, Type .3, Name .4; by domain.vlan.
+    pub const VTP_VLAN_ENTRY: &str = "1.3.6.1.4.1.9.9.46.1.3.1.1";
+    /// managementDomainLocalMode, by domain.
+    pub const DOMAIN_LOCAL_MODE: &str = "1.3.6.1.4.1.9.9.46.1.2.1.1.3";
+    /// vtpEditControlEntry: Operation .1, ApplyStatus .2, BufferOwner .3; by domain.
+    pub const EDIT_CONTROL_ENTRY: &str = "1.3.6.1.4.1.9.9.46.1.4.1.1";
+    /// vtpVlanEditEntry: Type .3, Name .4, Dot10Said .6, RowStatus .11; by domain.vlan.
+    pub const EDIT_ENTRY: &str = "1.3.6.1.4.1.9.9.46.1.4.2.1";
+    /// cpvlanVlanEntry: PrivateVlanType .1, AssociatedPrimaryVlan .2; by domain.vlan.
+    pub const PVLAN_VLAN_ENTRY: &str = "1.3.6.1.4.1.9.9.173.1.1.1.1";
+    /// cpvlanPrivatePortSecondaryVlan, by ifIndex.
+    pub const PVLAN_PORT_SECONDARY: &str = "1.3.6.1.4.1.9.9.173.1.2.1.1.1";
+    /// cpvlanPromPortEntry: SecondaryRemap .2, 2k .3, 3k .4, 4k .5; by ifIndex.
+    pub const PVLAN_PROM_ENTRY: &str = "1.3.6.1.4.1.9.9.173.1.2.2.1";
+    /// cpvlanPortMode, by ifIndex.
+    pub const PVLAN_PORT_MODE: &str = "1.3.6.1.4.1.9.9.173.1.2.3.1.1";
+}
+
+/// One VLAN of a generated Catalyst.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CiscoVlan {
+    /// vtpVlanName.
+    pub name: String,
+    /// vtpVlanState: operational(1), suspended(2).
+    pub state: i32,
+    /// vtpVlanType: ethernet(1), fddi(2), tokenRing(3), fddiNet(4), trNet(5).
+    pub kind: i32,
+    /// cpvlanVlanPrivateVlanType: normal(1) primary(2) isolated(3) community(4).
+    pub pvlan: i32,
+    /// cpvlanVlanAssociatedPrimaryVlan (0: none).
+    pub primary: u16,
+}
+
+/// One port of a generated Catalyst.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CiscoPort {
+    /// vmVlan of an access port.
+    pub access: Option<u16>,
+    /// vlanTrunkPortDynamicState: on(1) off(2) desirable(3).
+    pub dyn_state: i32,
+    /// vlanTrunkPortDynamicStatus: trunking(1) notTrunking(2).
+    pub dyn_status: i32,
+    /// vlanTrunkPortNativeVlan.
+    pub native: u16,
+    /// The VLANs of the four VlansEnabled bitmaps.
+    pub enabled: BTreeSet<u16>,
+    /// vlanTrunkPortEncapsulationType: dot1Q(4), negotiate(5).
+    pub encap: i32,
+}
+
+impl CiscoPort {
+    /// Whether it trunks: DynamicState on, or DynamicStatus trunking.
+    pub fn trunk(&self) -> bool {
+        self.dyn_state == 1 || self.dyn_status == 1
+    }
+}
+
+/// A Catalyst to generate: a stack-less IOS switch with CISCO-STACK-MIB's portTable (the IF-MIB
+/// part is [`SwitchRecording`]'s), its VTP VLANs, access ports and trunks.
+#[derive(Debug, Clone)]
+pub struct Catalyst {
+    ports: u32,
+    legacy: bool,
+    writable: bool,
+    frozen: bool,
+    mode: i32,
+    creatable: BTreeSet<u16>,
+    pvlan: bool,
+    object_id: String,
+}
+
+impl Catalyst {
+    /// A 48-port (or `ports`) Catalyst 3750 in VTP server mode with CISCO-PRIVATE-VLAN-MIB.
+    pub fn new(ports: u32) -> Catalyst {
+        Catalyst {
+            ports,
+            legacy: false,
+            writable: false,
+            frozen: false,
+            mode: 2,
+            creatable: BTreeSet::new(),
+            pvlan: true,
+            object_id: "1.3.6.1.4.1.9.1.516".into(),
+        }
+    }
+
+    /// Without vlanTrunkPortDynamicState and DynamicStatus (five of the seven shared Cisco
+    /// recordings): trunks show only in EncapsulationOperType.
+    pub fn legacy(mut self, yes: bool) -> Catalyst {
+        self.legacy = yes;
+        self
+    }
+
+    /// VLAN objects writable through the `switch` variation module.
+    pub fn writable(mut self, yes: bool) -> Catalyst {
+        self.writable = yes;
+        self
+    }
+
+    /// Writable objects that accept SETs and never change.
+    pub fn frozen(mut self, yes: bool) -> Catalyst {
+        self.frozen = yes;
+        self.writable = true;
+        self
+    }
+
+    /// managementDomainLocalMode: client(1) server(2) transparent(3) off(4).
+    pub fn vtp_mode(mut self, mode: i32) -> Catalyst {
+        self.mode = mode;
+        self
+    }
+
+    /// A VLAN the VTP edit buffer can create.
+    pub fn creatable(mut self, vlan: u16) -> Catalyst {
+        self.creatable.insert(vlan);
+        self.writable = true;
+        self
+    }
+
+    /// With or without CISCO-PRIVATE-VLAN-MIB.
+    pub fn pvlan(mut self, yes: bool) -> Catalyst {
+        self.pvlan = yes;
+        self
+    }
+
+    /// sysObjectID.
+    pub fn object_id(mut self, oid: &str) -> Catalyst {
+        self.object_id = oid.to_owned();
+        self
+    }
+
+    /// The VLANs: 1, 10, 20, 30, 100, 1500 (in the second bitmap block), 40 suspended, the
+    /// private VLANs 200 (primary), 201 (isolated) and 202 (community) of it, and the reserved
+    /// 1002–1005 (FDDI and Token Ring types).
+    pub fn vlans(&self) -> BTreeMap<u16, CiscoVlan> {
+        let v = |name: &str, state, kind, pvlan, primary| CiscoVlan {
+            name: name.to_owned(),
+            state,
+            kind,
+            pvlan,
+            primary,
+        };
+        BTreeMap::from([
+            (1, v("default", 1, 1, 1, 0)),
+            (10, v("servers", 1, 1, 1, 0)),
+            (20, v("storage", 1, 1, 1, 0)),
+            (30, v("backup", 1, 1, 1, 0)),
+            (40, v("parked", 2, 1, 1, 0)),
+            (100, v("mgmt", 1, 1, 1, 0)),
+            (200, v("pv-primary", 1, 1, 2, 0)),
+            (201, v("pv-isolated", 1, 1, 3, 200)),
+            (202, v("pv-community", 1, 1, 4, 200)),
+            (1002, v("fddi-default", 1, 2, 1, 0)),
+            (1003, v("token-ring-default", 1, 3, 1, 0)),
+            (1004, v("fddinet-default", 1, 4, 1, 0)),
+            (1005, v("trnet-default", 1, 5, 1, 0)),
+            (1500, v("far", 1, 1, 1, 0)),
+        ])
+    }
+
+    /// Port `p` (1 to `ports`, ifIndex `if_index(1, p)`): every sixth a trunk (on, native 1,
+    /// VLANs 1, 10, 20; every twelfth desirable and trunking, native 100, VLANs 10, 30, 100,
+    /// 1500 and 999, which does not exist); the others access ports in 1, 10, 20, 30, 100.
+    pub fn port(&self, p: u32) -> CiscoPort {
+        if p.is_multiple_of(12) {
+            CiscoPort {
+                access: None,
+                dyn_state: 3,
+                dyn_status: 1,
+                native: 100,
+                enabled: BTreeSet::from([10, 30, 100, 999, 1500]),
+                encap: 4,
+            }
+        } else if p.is_multiple_of(6) {
+            CiscoPort {
+                access: None,
+                dyn_state: 1,
+                dyn_status: 1,
+                native: 1,
+                enabled: BTreeSet::from([1, 10, 20]),
+                encap: 4,
+            }
+        } else {
+            CiscoPort {
+                access: Some([1, 10, 20, 30, 100][(p as usize) % 5]),
+                dyn_state: 2,
+                dyn_status: 2,
+                native: 1,
+                // A Catalyst allows every VLAN on a port until told otherwise.
+                enabled: (1..=1005).collect(),
+                encap: 5,
+            }
+        }
+    }
+
+    /// The recording and the IF-MIB switch under it.
+    pub fn build(&self) -> (Snmprec, Switch) {
+        let sw = SwitchRecording::new(self.ports)
+            .hostname(&format!("cat-{}", self.ports))
+            .build();
+        let mut rec = sw.recording.clone();
+        rec.add(
+            crate::fixtures::system::OBJECT_ID,
+            Value::Oid(self.object_id.clone()),
+        );
+        let frozen = if self.frozen { ",frozen=1" } else { "" };
+        let int = |rec: &mut Snmprec, oid: &str, v: i32, writable: bool| {
+            if writable {
+                rec.variation(oid, &format!("2:switch|role=cell,value={v}{frozen}"));
+            } else {
+                rec.add(oid, Value::Integer(v));
+            }
+        };
+        let octets = |rec: &mut Snmprec, oid: &str, v: Vec<u8>, writable: bool| {
+            if writable {
+                rec.variation(
+                    oid,
+                    &format!("4:switch|role=cell,hexvalue={}{frozen}", hex(&v)),
+                );
+            } else {
+                rec.add(oid, Value::OctetString(v));
+            }
+        };
+        let w = self.writable;
+        for p in 1..=self.ports {
+            let i = if_index(1, p);
+            let port = self.port(p);
+            let t = |col: u32| oid(cisco::TRUNK_ENTRY, col, &[i]);
+            let vm = format!("{}.{i}", cisco::VM_VLAN);
+            match port.access {
+                Some(v) => int(&mut rec, &vm, i32::from(v), w),
+                // No vmVlan instance on a trunk, unless the copy must be able to make it an
+                // access port.
+                None if w => int(&mut rec, &vm, 1, w),
+                None => {}
+            }
+            int(&mut rec, &t(3), port.encap, w);
+            int(&mut rec, &t(5), i32::from(port.native), w);
+            for k in 0..4u16 {
+                let block: BTreeSet<u32> = port
+                    .enabled
+                    .iter()
+                    .filter(|v| **v / 1024 == k)
+                    .map(|v| u32::from(*v))
+                    .collect();
+                octets(
+                    &mut rec,
+                    &t([4, 17, 18, 19][k as usize]),
+                    bitmap(&block, k),
+                    w,
+                );
+            }
+            if !self.legacy {
+                int(&mut rec, &t(13), port.dyn_state, w);
+                let status = t(14);
+                if w {
+                    // Trunking follows the configured mode: on → trunking, off → not.
+                    rec.variation(
+                        &status,
+                        &format!(
+                            "2:switch|role=follow,of={},map=1>1/5>1/2>2,value={}",
+                            t(13),
+                            port.dyn_status
+                        ),
+                    );
+                } else {
+                    rec.add(&status, Value::Integer(port.dyn_status));
+                }
+            }
+            let oper = if port.trunk() { 4 } else { 6 };
+            if w && !self.legacy {
+                rec.variation(
+                    &t(16),
+                    &format!(
+                        "2:switch|role=follow,of={},map=1>4/5>4/2>6,value={oper}",
+                        t(13)
+                    ),
+                );
+            } else {
+                rec.add(&t(16), Value::Integer(oper));
+            }
+            if self.pvlan {
+                int(&mut rec, &format!("{}.{i}", cisco::PVLAN_PORT_MODE), 1, w);
+                int(
+                    &mut rec,
+                    &format!("{}.{i}", cisco::PVLAN_PORT_SECONDARY),
+                    0,
+                    w,
+                );
+                for col in 2..=5 {
+                    octets(
+                        &mut rec,
+                        &oid(cisco::PVLAN_PROM_ENTRY, col, &[i]),
+                        Vec::new(),
+                        w,
+                    );
+                }
+            }
+        }
+        int(&mut rec, cisco::SET_SERIAL_NO, 7, w);
+        rec.add(
+            &format!("{}.1", cisco::DOMAIN_LOCAL_MODE),
+            Value::Integer(self.mode),
+        );
+        for (vlan, v) in self.vlans() {
+            let at = |entry: &str, col: u32| oid(entry, col, &[1, u32::from(vlan)]);
+            rec.add(&at(cisco::VTP_VLAN_ENTRY, 2), Value::Integer(v.state))
+                .add(&at(cisco::VTP_VLAN_ENTRY, 3), Value::Integer(v.kind))
+                .add(&at(cisco::VTP_VLAN_ENTRY, 4), Value::string(&v.name));
+            if self.pvlan {
+                rec.add(&at(cisco::PVLAN_VLAN_ENTRY, 1), Value::Integer(v.pvlan))
+                    .add(
+                        &at(cisco::PVLAN_VLAN_ENTRY, 2),
+                        Value::Integer(i32::from(v.primary)),
+                    );
+            }
+        }
+        if w {
+            let ctl = |col: u32| oid(cisco::EDIT_CONTROL_ENTRY, col, &[1]);
+            rec.variation(&ctl(1), "2:switch|role=editop,value=1")
+                .add(&ctl(2), Value::Integer(2))
+                .variation(&ctl(3), "4:switch|role=cell,hexvalue=");
+            for &vlan in &self.creatable {
+                let e = |col: u32| oid(cisco::EDIT_ENTRY, col, &[1, u32::from(vlan)]);
+                let row = format!("row=edit{vlan},absent=1");
+                rec.variation(&e(3), &format!("2:switch|role=cell,value=0,{row}"))
+                    .variation(&e(4), &format!("4:switch|role=cell,hexvalue=,{row}"))
+                    .variation(&e(6), &format!("4:switch|role=cell,hexvalue=,{row}"))
+                    .variation(&e(11), &format!("2:switch|role=rowstatus,value=1,{row}"));
+                let at = |col: u32| oid(cisco::VTP_VLAN_ENTRY, col, &[1, u32::from(vlan)]);
+                let applied = format!("applied=edit{vlan}");
+                rec.variation(&at(2), &format!("2:switch|role=cell,value=1,{applied}"))
+                    .variation(&at(3), &format!("2:switch|role=cell,value=1,{applied}"))
+                    .variation(
+                        &at(4),
+                        &format!("4:switch|role=cell,hexvalue=,from={},{applied}", e(4)),
+                    );
+            }
+        }
+        (rec, sw)
+    }
+
+    /// What `status` must answer: the IF-MIB part from the switch's own model; for each port,
+    /// vlan_id = vmVlan (a trunk: its native VLAN), its vtpVlanName, is_trunk by DynamicState
+    /// on or DynamicStatus trunking (legacy: EncapsulationOperType dot1Q), and for a trunk the
+    /// VLANs of its bitmaps that exist, ascending, the native one left out.
+    pub fn expected_status(&self, sw: &Switch) -> Vec<PortState> {
+        let vlans = self.vlans();
+        let mut ports = sw.expected_status();
+        for p in 1..=self.ports {
+            let port = self.port(p);
+            let want = ports
+                .iter_mut()
+                .find(|s| s.identity == if_index(1, p).to_string())
+                .expect("every port is an interface");
+            let trunk = port.trunk();
+            let vlan = if trunk {
+                port.native
+            } else {
+                port.access.unwrap_or(1)
+            };
+            want.vlan_id = VlanId::new(vlan);
+            want.vlan_name = vlans.get(&vlan).map(|v| v.name.clone());
+            want.is_trunk = Some(trunk);
+            want.trunk_members = trunk.then(|| {
+                VlanList(
+                    port.enabled
+                        .iter()
+                        .filter(|v| vlans.contains_key(v) && **v != port.native)
+                        .filter_map(|v| VlanId::new(*v))
+                        .collect(),
+                )
+            });
+        }
+        ports
+    }
+}
+
+/// A Cisco VLAN bitmap of block `k` (VLANs 1024·k …), trailing zero octets trimmed as a
+/// Catalyst sends them.
+pub fn bitmap(vlans: &BTreeSet<u32>, k: u16) -> Vec<u8> {
+    let first = 1024 * u32::from(k);
+    let len = vlans.last().map_or(0, |v| ((v - first) / 8 + 1) as usize);
+    let mut out = vec![0u8; len];
+    for v in vlans {
+        let b = v - first;
+        out[(b / 8) as usize] |= 0x80 >> (b % 8);
+    }
+    out
+}
