@@ -48,7 +48,10 @@ fn vlan_port(if_index: u32, vlan: u16, trunk: bool, members: &str) -> PortParams
 }
 
 /// (vlan_id, vlan_name, is_trunk, trunk_members) of a port, for literal checks.
-fn vlan_of(p: &PortState) -> (Option<u16>, Option<String>, Option<bool>, Option<String>) {
+type VlanOf = (Option<u16>, Option<String>, Option<bool>, Option<String>);
+
+/// The [`VlanOf`] of a port.
+fn vlan_of(p: &PortState) -> VlanOf {
     (
         p.vlan_id.map(VlanId::get),
         p.vlan_name.clone(),
@@ -133,12 +136,7 @@ fn status_costs_at_most_two_requests_more_than_without_vlans() {
 
 /// A `set_vlan`, its answer, and a fresh `status` in which only that port changed.
 #[track_caller]
-fn moves(
-    t: &Target,
-    before: &[PortState],
-    p: PortParams,
-    want: (Option<u16>, Option<String>, Option<bool>, Option<String>),
-) -> Answer {
+fn moves(t: &Target, before: &[PortState], p: PortParams, want: VlanOf) -> Answer {
     let identity = p.identity.clone().unwrap();
     let a = call(t, Func::SetVlan, Some(p), &[DEBUG]);
     assert_eq!(vlan_of(a.port()), want, "set_vlan answer");
@@ -161,11 +159,7 @@ fn set_vlan_every_move_on_a_catalyst() {
     let t = Target::community(&s.endpoint(), SnmpVersion::V2c, "cat");
     let mut before = status(&t);
     let name = |s: &str| Some(s.to_owned());
-    let cases: Vec<(
-        &str,
-        PortParams,
-        (Option<u16>, Option<String>, Option<bool>, Option<String>),
-    )> = vec![
+    let cases: Vec<(&str, PortParams, VlanOf)> = vec![
         (
             "access 10 → access 20",
             vlan_port(if_index(1, 1), 20, false, ""),
