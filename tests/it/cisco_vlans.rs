@@ -68,7 +68,7 @@ fn find(ports: &[PortState], if_index: u32) -> &PortState {
 }
 
 #[test]
-fn status_reads_vtp_vlans_trunks_and_bitmaps_on_v1_and_v2c() {
+fn status_reads_vtp_vlans_trunks_and_bitmaps_on_v1_v2c_and_v3() {
     let cat = Catalyst::new(48);
     let (rec, sw) = cat.build();
     let legacy = Catalyst::new(24).legacy(true);
@@ -90,6 +90,8 @@ fn status_reads_vtp_vlans_trunks_and_bitmaps_on_v1_and_v2c() {
             &legacy.expected_status(&lsw),
         );
     }
+    let (_agent, t3) = crate::snmp_switch::v3(&s, "cat");
+    same_ports("status v3", &status(&t3), &cat.expected_status(&sw));
     let got = status(&Target::community(&s.endpoint(), SnmpVersion::V2c, "cat"));
     // Literal checks beside the model: a trunk on with native 1, a desirable trunk whose
     // bitmaps name VLAN 999 (no such VLAN) and 1500 (second block), an access port.
@@ -152,11 +154,28 @@ fn moves(t: &Target, before: &[PortState], p: PortParams, want: VlanOf) -> Answe
 }
 
 #[test]
-fn set_vlan_every_move_on_a_catalyst() {
+fn set_vlan_every_move_on_a_catalyst_on_v2c() {
+    every_move(SnmpVersion::V2c);
+}
+
+#[test]
+fn set_vlan_every_move_on_a_catalyst_on_v3() {
+    every_move(SnmpVersion::V3);
+}
+
+/// access → access, access → trunk, trunk → access, trunk members changed (into the 2k
+/// bitmap), and a VLAN created through the VTP edit buffer, each confirmed by a fresh status.
+fn every_move(version: SnmpVersion) {
     let cat = Catalyst::new(24).writable(true).creatable(300);
     let (rec, _) = cat.build();
-    let s = sim("moves", &[("cat", &rec)]);
-    let t = Target::community(&s.endpoint(), SnmpVersion::V2c, "cat");
+    let s = sim(&format!("moves-{version}"), &[("cat", &rec)]);
+    let (_agent, t) = match version {
+        SnmpVersion::V3 => {
+            let (a, t) = crate::snmp_switch::v3(&s, "cat");
+            (Some(a), t)
+        }
+        v => (None, Target::community(&s.endpoint(), v, "cat")),
+    };
     let mut before = status(&t);
     let name = |s: &str| Some(s.to_owned());
     let cases: Vec<(&str, PortParams, VlanOf)> = vec![

@@ -1,9 +1,10 @@
 //! `snmp-switch` end to end: the real executable against snmpsim serving Q-BRIDGE switches
 //! generated from the MIBs (`e2e::vlans`), every answer compared with the generator's model.
-//! SNMP v1 and v2c. (SNMPv3 is not here yet: snmpsim answers the empty context DCImanager sends
-//! from a recording named `1.3.6.1.6.1.1.0`, and net-snmp's snmpget reads it so, but our client's
-//! v3 exchange with snmpsim fails authentication; see docs/handlers/snmp-switch.md.) Writable
-//! switches serve their VLAN
+//! SNMP v1, v2c, and v3 through net-snmp's snmpd, which authenticates and decrypts as the
+//! handler's user and forwards the switch's subtrees to the same snmpsim
+//! ([`e2e::agents::Snmpd::start_switch_proxy`]): snmpsim's own v3 answers the empty context
+//! DCImanager sends with another context name in the response, which a strict client (ours,
+//! RFC 3412 §7.2 step 12) rightly drops. Writable switches serve their VLAN
 //! objects through the test bed's `switch` variation module (PVID follows untagged
 //! membership, created VLANs appear, a frozen switch never shows a change).
 
@@ -14,7 +15,7 @@ use dci_protocol::{
     DeviceType, ErrorType, Func, Info, MappedVlan, PortParams, PortState, PvlanType, SnmpVersion,
     VlanId,
 };
-use e2e::agents::Snmpsim;
+use e2e::agents::{Snmpd, Snmpsim};
 use e2e::snmprec::Snmprec;
 use e2e::vlans::{PortVlans, QBridge};
 use e2e::{bin, run, stdout};
@@ -36,6 +37,19 @@ fn sim(name: &str, recordings: &[(&str, &Snmprec)]) -> Snmpsim {
 /// v1 or v2c with `community`.
 fn target(s: &Snmpsim, version: SnmpVersion, community: &str) -> Target {
     Target::community(&s.endpoint(), version, community)
+}
+
+/// SNMPv3 (an authPriv user allowed to write) to the recording served under `community`,
+/// through snmpd; the guard must live as long as the target is used.
+pub(crate) fn v3(s: &Snmpsim, community: &str) -> (Snmpd, Target) {
+    let agent = Snmpd::start_switch_proxy(&s.endpoint(), community);
+    let user = Snmpd::v3_users()
+        .into_iter()
+        .rev()
+        .find(|u| u.privacy.is_some())
+        .expect("an authPriv user");
+    let t = crate::cisco_switch_snmpd::v3(&agent.endpoint(), &user);
+    (agent, t)
 }
 
 fn call(t: &Target, func: Func, p: Option<PortParams>, env: &[(&str, &str)]) -> Answer {
@@ -92,7 +106,7 @@ fn info_declares_an_any_vendor_switch_with_set_vlan() {
 }
 
 #[test]
-fn status_reports_every_ports_vlans_on_v1_and_v2c() {
+fn status_reports_every_ports_vlans_on_v1_v2c_and_v3() {
     let q = QBridge::new(48);
     let (rec, sw) = q.build();
     let s = sim("status", &[("qb", &rec)]);
@@ -101,6 +115,8 @@ fn status_reports_every_ports_vlans_on_v1_and_v2c() {
         let got = status(&target(&s, version, "qb"));
         same_ports(&format!("status on {version}"), &got, &want);
     }
+    let (_agent, t3) = v3(&s, "qb");
+    same_ports("status on v3", &status(&t3), &want);
     // Literal checks beside the model: a trunk, an unnamed VLAN, a port outside the bridge.
     let got = status(&target(&s, SnmpVersion::V2c, "qb"));
     let find = |i: u32| got.iter().find(|p| p.identity == i.to_string()).unwrap();
@@ -180,7 +196,13 @@ fn every_move(version: SnmpVersion) {
     let q = QBridge::new(24).writable(true).creatable(300);
     let (rec, _) = q.build();
     let s = sim(&format!("moves-{version}"), &[("qb", &rec)]);
-    let t = target(&s, version, "qb");
+    let (_agent, t) = match version {
+        SnmpVersion::V3 => {
+            let (a, t) = v3(&s, "qb");
+            (Some(a), t)
+        }
+        v => (None, target(&s, v, "qb")),
+    };
     let mut before = status(&t);
     let cases: Vec<(&str, u32, PortVlans)> = vec![
         (
@@ -262,6 +284,11 @@ fn every_move(version: SnmpVersion) {
 #[test]
 fn set_vlan_every_move_on_v2c() {
     every_move(SnmpVersion::V2c);
+}
+
+#[test]
+fn set_vlan_every_move_on_v3() {
+    every_move(SnmpVersion::V3);
 }
 
 #[test]

@@ -620,7 +620,7 @@ impl Snmpd {
     /// with snmpd's log if it does not start.
     #[track_caller]
     pub fn start() -> Snmpd {
-        Snmpd::start_in(None, "")
+        Snmpd::start_in(None, "", "")
     }
 
     /// [`Snmpd::start`] that also forwards each `(community, subtree)` of `forward` to the
@@ -639,7 +639,35 @@ impl Snmpd {
             );
             let _ = writeln!(extra, "proxy -v 2c -c {community} {upstream} {subtree}");
         }
-        Snmpd::start_in(None, &extra)
+        Snmpd::start_in(None, &extra, "")
+    }
+
+    /// The MIB-2 and Cisco subtrees a switch handler reads, which [`Snmpd::start_switch_proxy`]
+    /// forwards: system, interfaces, EtherLike-MIB, BRIDGE-MIB (with Q-BRIDGE), IF-MIB's
+    /// ifXTable, and Cisco's enterprise tree.
+    pub const SWITCH_SUBTREES: &'static [&'static str] = &[
+        ".1.3.6.1.2.1.1",
+        ".1.3.6.1.2.1.2",
+        ".1.3.6.1.2.1.10.7",
+        ".1.3.6.1.2.1.17",
+        ".1.3.6.1.2.1.31",
+        ".1.3.6.1.4.1.9",
+    ];
+
+    /// [`Snmpd::start_proxy`] of a whole switch recording served under `community`: every
+    /// subtree of [`Snmpd::SWITCH_SUBTREES`] goes to `upstream`, and snmpd's own modules that
+    /// would answer for them instead (the host's system group and interfaces) are not loaded.
+    #[track_caller]
+    pub fn start_switch_proxy(upstream: &str, community: &str) -> Snmpd {
+        let mut extra = String::new();
+        for subtree in Self::SWITCH_SUBTREES {
+            let _ = writeln!(extra, "proxy -v 2c -c {community} {upstream} {subtree}");
+        }
+        Snmpd::start_in(
+            None,
+            &extra,
+            ",interfaces,ifTable,ifXTable,system_mib,sysORTable,dot3StatsTable",
+        )
     }
 
     /// [`Snmpd::start`] inside the network namespace `netns` (which must exist, with `lo` up):
@@ -649,11 +677,11 @@ impl Snmpd {
     #[track_caller]
     pub fn start_in_netns(netns: &str) -> Snmpd {
         require(IP);
-        Snmpd::start_in(Some(netns), "")
+        Snmpd::start_in(Some(netns), "", "")
     }
 
     #[track_caller]
-    fn start_in(netns: Option<&str>, extra: &str) -> Snmpd {
+    fn start_in(netns: Option<&str>, extra: &str, exclude: &str) -> Snmpd {
         require(SNMPD);
         let scratch = Scratch::new("snmpd");
         let conf = scratch.dir("conf", 0o700);
@@ -666,7 +694,7 @@ impl Snmpd {
         let conf_path = format!("{}:{}", conf.display(), persist.display());
         let command = |port: u16| {
             let mut cmd = in_netns(SNMPD, netns);
-            cmd.args(["-f", "-I", "-smux", "-Lf"])
+            cmd.args(["-f", "-I", &format!("-smux{exclude}"), "-Lf"])
                 .arg(&log)
                 .arg(format!("udp:127.0.0.1:{port}"))
                 .env("SNMPCONFPATH", &conf_path)
