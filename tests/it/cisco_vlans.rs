@@ -449,3 +449,47 @@ fn cisco_models_with_q_bridge_read_and_write_through_it() {
         vlan_of(&expected),
     );
 }
+
+#[test]
+fn dci_harness_check_moves_a_catalyst_port_and_back() {
+    let cat = Catalyst::new(12).writable(true);
+    let (rec, _) = cat.build();
+    let s = sim("check", &[("cat", &rec)]);
+    let t = Target::community(&s.endpoint(), SnmpVersion::V2c, "cat");
+    let before = status(&t);
+    // A trunk: moved to an access VLAN, then back to its native VLAN and members.
+    let p = if_index(1, 6).to_string();
+    let out = e2e::run(
+        &e2e::bin("dci-harness"),
+        &[
+            "check",
+            &e2e::bin(HANDLER).to_string_lossy(),
+            "--ip",
+            &s.endpoint(),
+            "--snmp-ver",
+            "v2c",
+            "--community-env",
+            "COMM",
+            "--port",
+            &p,
+        ],
+        None,
+        &[("COMM", "cat")],
+    );
+    let report = e2e::stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{report}");
+    let passed = |step: &str| {
+        report
+            .lines()
+            .filter(|l| l.starts_with("pass") && l.contains(step))
+            .count()
+    };
+    assert_eq!(passed(&format!("set_vlan {p}")), 2, "{report}");
+    assert_eq!(passed("status after set_vlan"), 2, "{report}");
+    let after = status(&t);
+    assert_eq!(
+        after.iter().map(vlan_of).collect::<Vec<_>>(),
+        before.iter().map(vlan_of).collect::<Vec<_>>(),
+        "the suite leaves the VLANs as it found them"
+    );
+}

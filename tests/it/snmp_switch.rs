@@ -415,3 +415,84 @@ fn an_agent_that_takes_one_binding_at_a_time_gets_them_in_order() {
         },
     );
 }
+
+#[test]
+fn dci_harness_check_moves_a_port_to_another_vlan_and_back() {
+    let q = QBridge::new(12).writable(true);
+    let (rec, _) = q.build();
+    let s = sim("check", &[("qb", &rec)]);
+    let t = target(&s, SnmpVersion::V2c, "qb");
+    let before = status(&t);
+    let p = QBridge::if_index(1).to_string();
+    let out = run(
+        &bin("dci-harness"),
+        &[
+            "check",
+            &bin(HANDLER).to_string_lossy(),
+            "--ip",
+            &s.endpoint(),
+            "--snmp-ver",
+            "v2c",
+            "--community-env",
+            "COMM",
+            "--port",
+            &p,
+        ],
+        None,
+        &[("COMM", "qb")],
+    );
+    let report = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{report}{}", e2e::stderr(&out));
+    let passed = |step: &str| {
+        report
+            .lines()
+            .filter(|l| l.starts_with("pass") && l.contains(step))
+            .count()
+    };
+    assert_eq!(passed(&format!("set_vlan {p}")), 2, "{report}");
+    assert_eq!(passed("status after set_vlan"), 2, "{report}");
+    assert!(!report.contains("FAIL"), "{report}");
+    assert_eq!(
+        status(&t),
+        before,
+        "the suite leaves the port as it found it"
+    );
+}
+
+#[test]
+fn a_port_whose_status_cells_are_missing_reads_unknown() {
+    let q = QBridge::new(12);
+    let (mut rec, _) = q.build();
+    let p = QBridge::if_index(3);
+    rec.remove(&format!("1.3.6.1.2.1.2.2.1.7.{p}"))
+        .remove(&format!("1.3.6.1.2.1.2.2.1.8.{p}"));
+    let s = sim("partial", &[("qb", &rec)]);
+    let got = status(&target(&s, SnmpVersion::V2c, "qb"));
+    let port = got
+        .iter()
+        .find(|x| x.identity == p.to_string())
+        .expect("the port is listed");
+    assert_eq!(
+        (port.admin_status, port.oper_status),
+        (
+            Some(dci_protocol::PortStatus::Unknown),
+            Some(dci_protocol::PortStatus::Unknown)
+        )
+    );
+    let out = run(
+        &bin("dci-harness"),
+        &[
+            "check",
+            &bin(HANDLER).to_string_lossy(),
+            "--ip",
+            &s.endpoint(),
+            "--snmp-ver",
+            "v2c",
+            "--community-env",
+            "COMM",
+        ],
+        None,
+        &[("COMM", "qb")],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}

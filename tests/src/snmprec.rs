@@ -200,6 +200,13 @@ impl Snmprec {
         self
     }
 
+    /// Removes the object at `oid` (an agent that does not answer for it), if there is one.
+    #[track_caller]
+    pub fn remove(&mut self, oid: &str) -> &mut Snmprec {
+        self.entries.remove(&arcs(oid));
+        self
+    }
+
     /// Adds every entry of `other`, replacing those with the same OID.
     pub fn extend(&mut self, other: &Snmprec) -> &mut Snmprec {
         self.entries

@@ -8,7 +8,9 @@
 //!    `port_on` answers on and `status` reads it on; `port_reset` answers on; `port_speed` and
 //!    `port_duplex` are set to the value `status` reports (no change to the device), and a
 //!    clear `unexpected_data` refusal counts as conformant where the device cannot. The port
-//!    is left as it was found.
+//!    is left as it was found. `set_vlan` moves the port to another VLAN the switch has (the
+//!    lowest other VLAN `status` reports), `status` reads it there, and it is put back as it
+//!    was (VLAN, trunk mode, members) and read back again.
 //!
 //! Writes happen only on the port named; without one, the port steps are skipped and say so.
 
@@ -17,7 +19,7 @@ use std::time::Duration;
 
 use dci_protocol::{
     DeviceParams, Document, ErrorType, Func, Info, PortParams, PortState, PortStatus, Request,
-    Response,
+    Response, VlanId,
 };
 
 use crate::runner::{Outcome, Runner};
@@ -181,10 +183,11 @@ pub fn run(runner: &Runner, device: &DeviceParams, port: &PortChoice) -> Report 
     s.power(&info, &identity, &before);
     s.settings(&info, &identity, &before);
     if info.supports(Func::SetVlan) {
-        s.skip(
-            "set_vlan",
-            "not exercised: there is no VLAN to set that would not change the port",
-        );
+        let vlans: Vec<VlanId> = status
+            .as_ref()
+            .map(|r| r.ports.iter().filter_map(|p| p.vlan_id).collect())
+            .unwrap_or_default();
+        s.vlan(&info, &identity, &before, &vlans);
     }
     s.report
 }
@@ -436,6 +439,71 @@ impl Suite<'_> {
                 ),
                 Err(e) => self.fail(&name, e.to_string()),
             }
+        }
+    }
+}
+
+impl Suite<'_> {
+    /// `set_vlan`: the port moves to another VLAN that exists on the switch (the lowest other
+    /// access VLAN status reports) as an access port, `status` reads it there, and it moves
+    /// back to what it was (its VLAN, trunk mode and members), read back again.
+    fn vlan(&mut self, info: &Info, identity: &str, before: &PortState, vlans: &[VlanId]) {
+        let Some(home) = before.vlan_id else {
+            self.skip(
+                &format!("set_vlan {identity}"),
+                "status reports no VLAN for the port, so it could not be put back",
+            );
+            return;
+        };
+        let Some(&other) = vlans.iter().filter(|v| **v != home).min() else {
+            self.skip(
+                &format!("set_vlan {identity}"),
+                "status reports no other VLAN on the switch to move the port to",
+            );
+            return;
+        };
+        let away = PortParams {
+            identity: Some(identity.to_owned()),
+            vlan_id: Some(other),
+            is_trunk: Some(false),
+            ..PortParams::default()
+        };
+        let back = PortParams {
+            identity: Some(identity.to_owned()),
+            vlan_id: Some(home),
+            vlan_name: before.vlan_name.clone(),
+            is_trunk: Some(before.is_trunk == Some(true)),
+            trunk_members: before.trunk_members.clone(),
+            ..PortParams::default()
+        };
+        for port in [away, back] {
+            let want = (port.vlan_id, port.is_trunk);
+            if !self.port_call(info, port, Func::SetVlan) {
+                return;
+            }
+            let name = format!("status after set_vlan ({identity})");
+            let req = self.request(Func::Status, None);
+            let verdict = match self.call(&req) {
+                Ok((resp, _)) => {
+                    let got = resp
+                        .ports
+                        .iter()
+                        .find(|p| p.identity == identity)
+                        .map(|p| (p.vlan_id, p.is_trunk));
+                    if got == Some(want) {
+                        Verdict::Pass(format!(
+                            "port {identity} reads VLAN {}",
+                            want.0.map(|v| v.to_string()).unwrap_or_default()
+                        ))
+                    } else {
+                        Verdict::Fail(format!(
+                            "port {identity} reads {got:?} after set_vlan answered {want:?}"
+                        ))
+                    }
+                }
+                Err(v) => v,
+            };
+            self.push(name, verdict, Duration::ZERO);
         }
     }
 }
