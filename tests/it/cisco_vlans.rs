@@ -493,3 +493,28 @@ fn dci_harness_check_moves_a_catalyst_port_and_back() {
         "the suite leaves the VLANs as it found them"
     );
 }
+
+#[test]
+fn a_trunk_the_switch_keeps_no_access_vlan_for_is_refused_unchanged() {
+    let cat = Catalyst::new(12).writable(true).trunk_vm_vlan(false);
+    let (rec, _) = cat.build();
+    let s = sim("no-vm", &[("cat", &rec)]);
+    let t = Target::community(&s.endpoint(), SnmpVersion::V2c, "cat");
+    let before = status(&t);
+    let a = call(
+        &t,
+        Func::SetVlan,
+        Some(vlan_port(if_index(1, 6), 30, false, "")),
+        &[],
+    );
+    assert!(
+        a.error().text.contains("did not take vmVlan"),
+        "{}",
+        a.error().text
+    );
+    assert_eq!(
+        status(&t),
+        before,
+        "the trunk still trunks, bitmaps and all"
+    );
+}

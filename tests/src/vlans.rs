@@ -430,6 +430,7 @@ pub struct Catalyst {
     mode: i32,
     creatable: BTreeSet<u16>,
     pvlan: bool,
+    trunk_vm_vlan: bool,
     object_id: String,
 }
 
@@ -444,6 +445,7 @@ impl Catalyst {
             mode: 2,
             creatable: BTreeSet::new(),
             pvlan: true,
+            trunk_vm_vlan: true,
             object_id: "1.3.6.1.4.1.9.1.516".into(),
         }
     }
@@ -484,6 +486,13 @@ impl Catalyst {
     /// With or without CISCO-PRIVATE-VLAN-MIB.
     pub fn pvlan(mut self, yes: bool) -> Catalyst {
         self.pvlan = yes;
+        self
+    }
+
+    /// Whether a writable copy has a vmVlan instance for its trunks (a recorded Catalyst has
+    /// none: CISCO-VLAN-MEMBERSHIP-MIB lists access ports).
+    pub fn trunk_vm_vlan(mut self, yes: bool) -> Catalyst {
+        self.trunk_vm_vlan = yes;
         self
     }
 
@@ -595,7 +604,7 @@ impl Catalyst {
                 Some(v) => int(&mut rec, &vm, i32::from(v), w),
                 // No vmVlan instance on a trunk, unless the copy must be able to make it an
                 // access port.
-                None if w => int(&mut rec, &vm, 1, w),
+                None if w && self.trunk_vm_vlan => int(&mut rec, &vm, 1, w),
                 None => {}
             }
             int(&mut rec, &t(3), port.encap, w);

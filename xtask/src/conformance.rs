@@ -39,6 +39,7 @@ use xshell::{Shell, cmd};
 
 use crate::flags::Flags;
 use crate::testbed;
+use crate::vlan_oracle;
 use crate::workspace;
 
 /// Big recordings (hundreds of thousands of OIDs) take snmpsim a while to index.
@@ -77,6 +78,9 @@ pub fn run(args: &[String]) -> Result<()> {
         dir.display()
     );
     let mut details = String::new();
+    let mut vlans = String::from(
+        "\n## Switch VLANs against each recording's own tables\n\n`status`'s vlan_id, is_trunk and trunk_members of every port the recording's VLAN tables describe (`xtask/src/vlan_oracle.rs`).\n\n| recording | handler | ports that agree | first difference |\n|---|---|---|---|\n",
+    );
     let mut failures = 0;
     for rec in &recordings {
         let community = rec
@@ -102,9 +106,34 @@ pub fn run(args: &[String]) -> Result<()> {
             started.elapsed().as_secs_f64(),
             agent.port
         ));
+        // Every handler's status first, before any suite writes to the recording.
+        let oracle = vlan_oracle::Recording::parse(&String::from_utf8_lossy(&std::fs::read(rec)?));
+        let mut answers = Vec::new();
         for h in &handlers {
+            let xml = status_xml(&bin, h, agent.port, &version, &community)?;
+            if let Some((compared, diffs)) = vlan_check(&oracle, h, &xml) {
+                vlans.push_str(&format!(
+                    "| {community} | {h} | {} of {compared} | {} |\n",
+                    compared - diffs.len(),
+                    diffs.first().map(String::as_str).unwrap_or("")
+                ));
+                if !diffs.is_empty() {
+                    failures += 1;
+                    details.push_str(&format!(
+                        "\n## {community} / {h}: VLAN fields\n\n{}\n",
+                        diffs.iter().map(|d| format!("- {d}\n")).collect::<String>()
+                    ));
+                }
+                say(&format!(
+                    "  {h}: VLANs of {compared} ports against the recording's tables, {} differ",
+                    diffs.len()
+                ));
+            }
+            answers.push(xml);
+        }
+        for (h, xml) in handlers.iter().zip(&answers) {
             let t = Instant::now();
-            if let Some(why) = not_driven(&bin, h, agent.port, &version, &community)? {
+            if let Some(why) = not_mine(xml) {
                 report.push_str(&format!(
                     "| {community} | {h} | does not drive this device | | | {:.1} s |\n",
                     t.elapsed().as_secs_f64()
@@ -168,6 +197,7 @@ pub fn run(args: &[String]) -> Result<()> {
         }
         testbed::kill_group(agent.pid)?;
     }
+    report.push_str(&vlans);
     report.push_str(&details);
     let path = work.join("report.md");
     std::fs::write(&path, &report)?;
@@ -190,14 +220,14 @@ fn snmp_handlers(bin: &Path) -> Result<Vec<String>> {
     Ok(out)
 }
 
-/// `Some(error text)` when `handler`'s `status` says the device has none of its tables.
-fn not_driven(
+/// `handler`'s `status` answer, as XML.
+fn status_xml(
     bin: &Path,
     handler: &str,
     port: u16,
     version: &str,
     community: &str,
-) -> Result<Option<String>> {
+) -> Result<String> {
     let out = Command::new(bin.join("dci-harness"))
         .args(["call", &bin.join(handler).to_string_lossy(), "status"])
         .args(["--ip", &format!("127.0.0.1:{port}")])
@@ -213,7 +243,42 @@ fn not_driven(
         .env("DCIH_DEADLINE", "120")
         .output()
         .context("running dci-harness call")?;
-    Ok(not_mine(&String::from_utf8_lossy(&out.stdout)))
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// A switch handler's `status` VLAN fields against what the recording's own tables say
+/// ([`vlan_oracle`]): `None` for other handlers and recordings without VLAN tables, else the
+/// ports compared and the differences.
+fn vlan_check(
+    rec: &vlan_oracle::Recording,
+    handler: &str,
+    xml: &str,
+) -> Option<(usize, Vec<String>)> {
+    if !handler.ends_with("-switch") {
+        return None;
+    }
+    let want = vlan_oracle::expected(rec, handler == "cisco-switch");
+    let got = vlan_oracle::reported(xml);
+    let listed: std::collections::BTreeSet<u32> = xml
+        .split("<identity>")
+        .skip(1)
+        .filter_map(|r| r.split('<').next()?.parse().ok())
+        .collect();
+    let mut compared = 0;
+    let mut diffs = Vec::new();
+    for (if_index, w) in &want {
+        if !listed.contains(if_index) {
+            continue;
+        }
+        compared += 1;
+        match got.get(if_index) {
+            Some(g) if g == w => {}
+            g => diffs.push(format!(
+                "port {if_index}: status {g:?}, the recording's tables {w:?}"
+            )),
+        }
+    }
+    (compared > 0 || !got.is_empty()).then_some((compared, diffs))
 }
 
 /// The error text of an `unexpected_data` error document saying "has none of".
@@ -380,13 +445,40 @@ fn apply_follow(lines: &mut [String], rules: &[FollowRule]) -> Result<usize> {
     Ok(states.len())
 }
 
-/// One `.snmprec` line, an INTEGER made writable: `OID|2|V` and `OID|2:MODULE|…initial=V…` (or
+/// Q-BRIDGE-MIB dot1qPvid: a Gauge32 made writable too, so `set_vlan` can move a port.
+const PVID: &str = "1.3.6.1.2.1.17.7.1.4.5.1.1.";
+
+/// The VLAN membership lists `set_vlan` writes, made writable: Q-BRIDGE-MIB's static name,
+/// egress and untagged lists, and CISCO-VTP-MIB's four allowed-VLAN bitmaps.
+const WRITABLE_LISTS: &[&str] = &[
+    "1.3.6.1.2.1.17.7.1.4.3.1.1.",
+    "1.3.6.1.2.1.17.7.1.4.3.1.2.",
+    "1.3.6.1.2.1.17.7.1.4.3.1.4.",
+    "1.3.6.1.4.1.9.9.46.1.6.1.1.4.",
+    "1.3.6.1.4.1.9.9.46.1.6.1.1.17.",
+    "1.3.6.1.4.1.9.9.46.1.6.1.1.18.",
+    "1.3.6.1.4.1.9.9.46.1.6.1.1.19.",
+];
+
+/// One `.snmprec` line, an INTEGER made writable (and the VLAN objects above): `OID|2|V` and `OID|2:MODULE|…initial=V…` (or
 /// `value=V`) become `OID|2:writecache|value=V`; every other line stays.
 fn writable_line(line: &str) -> String {
     let mut parts = line.splitn(3, '|');
     let (Some(oid), Some(tag), Some(value)) = (parts.next(), parts.next(), parts.next()) else {
         return line.to_owned();
     };
+    let vlan_lists = WRITABLE_LISTS.iter().any(|c| oid.starts_with(c));
+    if vlan_lists && (tag == "4" || tag == "4x") {
+        let hex = if tag == "4x" {
+            value.to_owned()
+        } else {
+            value.bytes().map(|b| format!("{b:02x}")).collect()
+        };
+        return format!("{oid}|4:writecache|hexvalue={hex}");
+    }
+    if tag == "66" && oid.starts_with(PVID) {
+        return format!("{oid}|66:writecache|value={value}");
+    }
     if tag == "2" {
         return format!("{oid}|2:writecache|value={value}");
     }

@@ -9,6 +9,7 @@ mod install;
 mod package;
 mod test;
 mod testbed;
+mod vlan_oracle;
 mod workspace;
 
 use std::process::ExitCode;

@@ -298,8 +298,11 @@ pub fn check_effect(request: &Request, response: &Response) -> Vec<Violation> {
                 );
             }
             if let (Some(want), Some(got)) = (&asked.trunk_members, &port.trunk_members) {
-                let mut want_sorted = want.0.clone();
-                let mut got_sorted = got.0.clone();
+                // The native VLAN crosses a trunk untagged: a handler may leave it out of the
+                // tagged members it reports (docs/protocol.md), so it is not compared.
+                let native = |v: &&dci_protocol::VlanId| Some(**v) != asked.vlan_id;
+                let mut want_sorted: Vec<_> = want.0.iter().filter(native).copied().collect();
+                let mut got_sorted: Vec<_> = got.0.iter().filter(native).copied().collect();
                 want_sorted.sort();
                 want_sorted.dedup();
                 got_sorted.sort();

@@ -235,20 +235,12 @@ pub async fn set_vlan(
         _ => Vec::new(),
     };
     let descr = sys[1].as_ref().and_then(Value::as_text).unwrap_or_default();
-    set_vlan_with(
-        cx,
-        &s,
-        if_index,
-        &want,
-        &Bridge::from_table(&t, 0)?,
-        &object_id,
-        &descr,
-    )
-    .await
+    let bridge = Bridge::read(&s, &t, 0).await?.unwrap_or_default();
+    set_vlan_with(cx, &s, if_index, &want, &bridge, &object_id, &descr).await
 }
 
-/// [`set_vlan`] from a Q-BRIDGE state already read (a handler that looked at its own MIBs
-/// first passes what it walked).
+/// [`set_vlan`] from a Q-BRIDGE state already read ([`Bridge::read`]: a handler that looked at
+/// its own MIBs first passes what it walked).
 pub async fn set_vlan_with(
     cx: &Context,
     s: &Session,
@@ -270,10 +262,15 @@ pub async fn set_vlan_with(
         }
         .into());
     }
+    if bridge.lists.is_empty() && bridge.pvid.contains_key(&bp) && !want.trunk {
+        // No membership tables at all (AOS-CX, Eltex MES, RouterOS answer dot1qPvid alone):
+        // the PVID is the port's VLAN, as Arista and AOS-CX document for access ports.
+        return set_pvid_only(cx, s, if_index, bp, want, bridge).await;
+    }
     if !bridge.is_static || bridge.lists.is_empty() {
         return Err(VlanError::NoVlanTables {
             target: target.to_owned(),
-            tables: "Q-BRIDGE-MIB dot1qVlanStaticTable",
+            tables: "Q-BRIDGE-MIB dot1qVlanStaticTable (a switch with dot1qPvid alone takes access ports only)",
         }
         .into());
     }
@@ -289,12 +286,8 @@ pub async fn set_vlan_with(
     let pvid_oid: Vec<u32> = [qbridge::PVID, &[bp]].concat();
     let pvid = s.get_optional(&[&pvid_oid]).await?.remove(0).ok();
     if pvid.as_ref().and_then(Value::as_unsigned) != Some(u64::from(want.vlan)) {
-        // The type the agent uses (VlanIndex is Unsigned32; RouterOS answers INTEGER).
-        let value = match pvid {
-            Some(Value::Integer(_)) => Value::Integer(i64::from(want.vlan)),
-            _ => Value::Gauge32(u32::from(want.vlan)),
-        };
-        s.set(&pvid_oid, &value).await?;
+        s.set(&pvid_oid, &pvid_value(pvid.as_ref(), want.vlan))
+            .await?;
     }
     if !tagged_left.is_empty() {
         set_in_order(s, &tagged_left).await?;
@@ -311,6 +304,47 @@ pub async fn set_vlan_with(
     }
     .fill(&got, &mut p);
     Ok(p)
+}
+
+/// An access port on a switch whose only Q-BRIDGE object is dot1qPvid: the PVID written (in
+/// the type the agent uses) and read back.
+async fn set_pvid_only(
+    cx: &Context,
+    s: &Session,
+    if_index: u32,
+    bp: u32,
+    want: &Wanted,
+    bridge: &Bridge,
+) -> Result<PortState, Error> {
+    let pvid_oid: Vec<u32> = [qbridge::PVID, &[bp]].concat();
+    tracing::info!(
+        if_index,
+        bridge_port = bp,
+        vlan = want.vlan,
+        "setting the port's PVID (no membership tables)"
+    );
+    s.set(&pvid_oid, &pvid_value(bridge.pvid.get(&bp), want.vlan))
+        .await?;
+    let got = vlan::confirm(cx, s.target(), if_index, want, || async {
+        let mut b = bridge.clone();
+        if let Ok(v) = s.get_optional(&[&pvid_oid]).await?.remove(0) {
+            b.pvid.insert(bp, v);
+        }
+        Ok(b.port(bp))
+    })
+    .await?;
+    let mut p = PortState::new(if_index.to_string());
+    bridge.vlans().fill(&got, &mut p);
+    Ok(p)
+}
+
+/// dot1qPvid = `vlan` in the type the agent uses (VlanIndex is Unsigned32; RouterOS answers
+/// INTEGER).
+fn pvid_value(now: Option<&Value>, vlan: u16) -> Value {
+    match now {
+        Some(Value::Integer(_)) => Value::Integer(i64::from(vlan)),
+        _ => Value::Gauge32(u32::from(vlan)),
+    }
 }
 
 /// The error for an interface that is not a bridge port: no such interface at all, or one

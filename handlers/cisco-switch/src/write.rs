@@ -7,8 +7,10 @@
 //! type ethernet (or is created), every trunk member exists, a private VLAN has the type and the
 //! primary the request says. The writes, in the order Emulab's snmpit found safe
 //! (`docs/handlers/cisco-switch.md`):
-//! - access: trunking off with the allowed-VLAN bitmaps cleared (one SET, only if the port
-//!   trunks now), then vmVlan (INTEGER; Unsigned32 again only if the agent says wrongType);
+//! - access: vmVlan (INTEGER; Unsigned32 again only if the agent says wrongType), then, if the
+//!   port trunks now, trunking off with the allowed-VLAN bitmaps cleared (one SET). The issue
+//!   named the other order; vmVlan first means a switch that refuses it (no instance) has
+//!   changed nothing, and IOS keeps a port's access VLAN while it trunks;
 //! - trunk: bitmaps cleared, then encapsulation dot1Q, native VLAN and trunking on (one SET),
 //!   then the bitmaps with the members and the native VLAN, vlanTrunkPortSetSerialNo in the same
 //!   SET (its advisory lock holds only so). A port that already trunks keeps carrying traffic:
@@ -63,6 +65,18 @@ pub enum CiscoVlanError {
         target: String,
         /// The ifIndex.
         if_index: u32,
+    },
+    /// The switch did not take an access VLAN for the port.
+    #[error(
+        "{target} did not take vmVlan for the interface with ifIndex {if_index} ({exception}): it keeps no access VLAN for it over SNMP; nothing was changed"
+    )]
+    NoAccessVlan {
+        /// `host:port`.
+        target: String,
+        /// The ifIndex.
+        if_index: u32,
+        /// What the agent answered.
+        exception: &'static str,
     },
     /// The private VLAN request does not fit the switch's VLANs.
     #[error("{target}: {why}; nothing was written")]
@@ -289,7 +303,7 @@ pub async fn set_vlan(
             "this switch has no CISCO-PRIVATE-VLAN-MIB, and Q-BRIDGE-MIB has no private VLANs",
         )?;
         let t = s.table(qbridge::STATUS_COLUMNS).await?;
-        let bridge = Bridge::from_table(&t, 0)?;
+        let bridge = Bridge::read(&s, &t, 0).await?.unwrap_or_default();
         return qbridge::set_vlan_with(cx, &s, if_index, &want, &bridge, &object_id, &descr).await;
     }
     if let Some(f) = vlan::read_only(&object_id, &descr) {
@@ -367,6 +381,26 @@ pub async fn set_vlan(
         }
         set(&s, &bitmaps).await?;
     } else {
+        // The access VLAN first: IOS keeps it while the port trunks, and a switch that does
+        // not take it (no vmVlan instance) then refuses before the port stops trunking, so a
+        // refused move leaves the port as it was.
+        let oid = at(VM_VLAN);
+        let written = match s.set(&oid, &Value::Integer(i64::from(want.vlan))).await {
+            // Some boxes want Unsigned32 (NAV's experience, Uninett/nav#141 the other way).
+            Err(SnmpError::Status { status, .. }) if status.contains("wrongType") => {
+                s.set(&oid, &Value::Gauge32(u32::from(want.vlan))).await
+            }
+            other => other,
+        };
+        if let Err(SnmpError::NoSuch { exception, .. }) = &written {
+            return Err(CiscoVlanError::NoAccessVlan {
+                target,
+                if_index,
+                exception,
+            }
+            .into());
+        }
+        written?;
         if now.trunks() || now.int(G_DYN_STATE).is_some_and(|d| d != 2) {
             let mut off = Vec::new();
             if now.got[G_DYN_STATE].is_some() {
@@ -374,14 +408,6 @@ pub async fn set_vlan(
             }
             off.extend(cleared);
             set(&s, &off).await?;
-        }
-        let oid = at(VM_VLAN);
-        match s.set(&oid, &Value::Integer(i64::from(want.vlan))).await {
-            // Some boxes want Unsigned32 (NAV's experience, Uninett/nav#141 the other way).
-            Err(SnmpError::Status { status, .. }) if status.contains("wrongType") => {
-                s.set(&oid, &Value::Gauge32(u32::from(want.vlan))).await?;
-            }
-            other => other?,
         }
     }
     let got = vlan::confirm(cx, &target, if_index, &want, || async {
