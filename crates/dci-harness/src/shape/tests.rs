@@ -249,6 +249,8 @@ fn effects() {
     effect("set_vlan port=1 vlan=20", "p:id=1,vlan=21", &["port '1': <vlan_id> is 21, expected 20"]);
     effect("set_vlan port=1 vlan=20 trunk=on members=10,20", "p:id=1,vlan=20,trunk=on,members=20;10", &[]);
     effect("set_vlan port=1 vlan=20 trunk=on", "p:id=1,vlan=20,trunk=off", &["port '1': <is_trunk> is off, expected on"]);
-    effect("set_vlan port=1 vlan=20 trunk=on members=10,20", "p:id=1,vlan=20,members=10", &["port '1': <trunk_members> is 10, expected 10,20"]);
+    effect("set_vlan port=1 vlan=20 trunk=on members=10,30", "p:id=1,vlan=20,members=10", &["port '1': <trunk_members> is 10, expected 10,30"]);
+    // The native VLAN crosses untagged: listed or not, it is not compared.
+    effect("set_vlan port=1 vlan=20 trunk=on members=10,20", "p:id=1,vlan=20,members=10", &[]);
     effect("set_vlan port=1 vlan=20 trunk=on members=10", "p:id=1,vlan=20", &[]);
 }
