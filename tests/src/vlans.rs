@@ -431,6 +431,7 @@ pub struct Catalyst {
     creatable: BTreeSet<u16>,
     pvlan: bool,
     trunk_vm_vlan: bool,
+    more: u16,
     object_id: String,
 }
 
@@ -446,6 +447,7 @@ impl Catalyst {
             creatable: BTreeSet::new(),
             pvlan: true,
             trunk_vm_vlan: true,
+            more: 0,
             object_id: "1.3.6.1.4.1.9.1.516".into(),
         }
     }
@@ -489,6 +491,12 @@ impl Catalyst {
         self
     }
 
+    /// `n` more VLANs, 2000, 2001, …, named `vlanN`, used by no port.
+    pub fn more_vlans(mut self, n: u16) -> Catalyst {
+        self.more = n;
+        self
+    }
+
     /// Whether a writable copy has a vmVlan instance for its trunks (a recorded Catalyst has
     /// none: CISCO-VLAN-MEMBERSHIP-MIB lists access ports).
     pub fn trunk_vm_vlan(mut self, yes: bool) -> Catalyst {
@@ -529,6 +537,9 @@ impl Catalyst {
             (1005, v("trnet-default", 1, 5, 1, 0)),
             (1500, v("far", 1, 1, 1, 0)),
         ])
+        .into_iter()
+        .chain((2000..2000 + self.more).map(|n| (n, v(&format!("vlan{n}"), 1, 1, 1, 0))))
+        .collect()
     }
 
     /// Port `p` (1 to `ports`, ifIndex `if_index(1, p)`): every sixth a trunk (on, native 1,

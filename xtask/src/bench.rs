@@ -17,6 +17,13 @@
 //! `snmpwalk -v1` of bladeSystemStatusTable; then the time from `port_off` to its confirmed
 //! answer on an outlet that follows at once (the outlet switched back on, untimed, between runs).
 //!
+//! `vlan` serves a generated 48-port Catalyst (8 trunks, 20 VLANs) and a 48-port Q-BRIDGE switch
+//! (20 VLANs), their VLAN objects writable through the test bed's `switch` module, and the same
+//! switches without VLAN tables; it compares `cisco-switch status` and `snmp-switch status` with
+//! and without VLANs and with net-snmp's `snmpbulkwalk` of the same columns (one walk per
+//! column: net-snmp walks one subtree at a time), then times `set_vlan` (an access move and an
+//! access port made a trunk) to the confirmed answer, the port moved back untimed between runs.
+//!
 //! Each case runs in a child of xtask itself (`bench-child`) that runs the command N times in a
 //! row with the request on stdin. That child's `getrusage(RUSAGE_CHILDREN)` then holds exactly
 //! the case's CPU time and its peak RSS (the largest of its runs); wall time is taken per run and
@@ -62,7 +69,8 @@ pub fn run(args: &[String]) -> Result<()> {
         Some("switch") => switch(flags.value("runs").map_or(Ok(20), str::parse)?),
         Some("ipmi") => ipmi(runs),
         Some("pdu") => pdu(flags.value("runs").map_or(Ok(20), str::parse)?),
-        _ => bail!("usage: cargo xtask bench ups|switch|ipmi|pdu [--runs N]"),
+        Some("vlan") => vlan(flags.value("runs").map_or(Ok(20), str::parse)?),
+        _ => bail!("usage: cargo xtask bench ups|switch|ipmi|pdu|vlan [--runs N]"),
     }
 }
 
@@ -418,6 +426,153 @@ fn switch(runs: usize) -> Result<()> {
             counted_table("SNMP", runs, agent, &relay, |port| {
                 switch_cases(&b.scratch, &exe, &b.python, &b.seed, community, port)
             })?;
+        }
+        Ok(())
+    })
+}
+
+/// The columns `cisco-switch status` walks on a Catalyst: ifTable's, portTable's, Cisco's VLAN
+/// columns.
+const CISCO_STATUS_COLUMNS: &[&str] = &[
+    "1.3.6.1.2.1.2.2.1.2",
+    "1.3.6.1.2.1.2.2.1.7",
+    "1.3.6.1.2.1.2.2.1.8",
+    "1.3.6.1.4.1.9.5.1.4.1.1.11",
+    "1.3.6.1.4.1.9.5.1.4.1.1.9",
+    "1.3.6.1.4.1.9.5.1.4.1.1.10",
+    "1.3.6.1.4.1.9.9.68.1.2.2.1.2",
+    "1.3.6.1.4.1.9.9.46.1.6.1.1.13",
+    "1.3.6.1.4.1.9.9.46.1.6.1.1.14",
+    "1.3.6.1.4.1.9.9.46.1.6.1.1.16",
+    "1.3.6.1.4.1.9.9.46.1.3.1.1.4",
+];
+
+/// The columns `snmp-switch status` walks: ifTable's, BRIDGE-MIB's port map, Q-BRIDGE's PVID
+/// and static VLAN table.
+const QBRIDGE_STATUS_COLUMNS: &[&str] = &[
+    "1.3.6.1.2.1.2.2.1.2",
+    "1.3.6.1.2.1.2.2.1.7",
+    "1.3.6.1.2.1.2.2.1.8",
+    "1.3.6.1.2.1.17.1.4.1.2",
+    "1.3.6.1.2.1.17.7.1.4.5.1.1",
+    "1.3.6.1.2.1.17.7.1.4.3.1.1",
+    "1.3.6.1.2.1.17.7.1.4.3.1.2",
+    "1.3.6.1.2.1.17.7.1.4.3.1.4",
+];
+
+/// Where `set_vlan` puts a port: (VLAN, trunk, trunk members).
+type Place<'a> = (u16, bool, &'a str);
+
+fn vlan(runs: usize) -> Result<()> {
+    let b = SnmpBench::prepare("vlan", &["cisco-switch", "snmp-switch"], "seed_switch.py")?;
+    b.generate(&["switch", "--ports", "48", "--community", "sw48"])?;
+    b.generate(&[
+        "switch",
+        "--ports",
+        "48",
+        "--no-port-table",
+        "--community",
+        "if48",
+    ])?;
+    for (kind, community) in [("cisco", "cat48"), ("qbridge", "qb48")] {
+        b.generate(&[
+            "vlans",
+            kind,
+            "--ports",
+            "48",
+            "--vlans",
+            "20",
+            "--community",
+            community,
+        ])?;
+    }
+    let (release, scratch) = (&b.release, &b.scratch);
+    b.with_snmpsim(&["cisco-switch", "snmp-switch"], |agent| {
+        preamble(runs, Some("SNMP"));
+        let relay = Relay::start(agent)?;
+        for (title, handler, with, without, columns) in [
+            ("48-port Catalyst, 8 trunks, 20 VLANs", "cisco-switch", "cat48", "sw48", CISCO_STATUS_COLUMNS),
+            ("48-port Q-BRIDGE switch, 8 trunks, 20 VLANs", "snmp-switch", "qb48", "if48", QBRIDGE_STATUS_COLUMNS),
+        ] {
+            print_line(&format!("\n{title} (snmpsim, at most 64 values per answer)\n"));
+            counted_table("SNMP", runs, agent, &relay, |port| {
+                let target = format!("127.0.0.1:{port}");
+                let request = |community: &str| {
+                    snmp_status_request(&scratch.join(format!("{community}-{port}.xml")), &target, "v2c", community)
+                };
+                let walks: Vec<String> = columns
+                    .iter()
+                    .map(|c| format!("/usr/bin/snmpbulkwalk -v2c -c {with} -Cr50 -On {target} {c} >/dev/null"))
+                    .collect();
+                Ok(vec![
+                    Case {
+                        label: format!("{handler} status"),
+                        program: release.join(handler),
+                        args: vec![],
+                        stdin: Some(request(with)?),
+                        env: vec![],
+                    },
+                    Case {
+                        label: format!("{handler} status, same switch without VLAN tables"),
+                        program: release.join(handler),
+                        args: vec![],
+                        stdin: Some(request(without)?),
+                        env: vec![],
+                    },
+                    Case {
+                        label: format!("snmpbulkwalk -Cr50 of the same {} columns, one after another", columns.len()),
+                        program: PathBuf::from("/bin/sh"),
+                        args: vec!["-c".into(), walks.join("; ")],
+                        stdin: None,
+                        env: net_snmp_env(scratch)?,
+                    },
+                ])
+            })?;
+        }
+        print_line("\nset_vlan to the confirmed answer (the switch follows at once; the port is moved back, untimed, between runs)\n");
+        print_line("| case | median wall | SNMP requests |");
+        print_line("|---|---|---|");
+        // (handler, community, port, there, back), each place (vlan, trunk, members)
+        let moves: [(&str, &str, u32, Place, Place); 4] = [
+            ("cisco-switch", "cat48", 10101, (20, false, ""), (10, false, "")),
+            ("cisco-switch", "cat48", 10102, (100, true, "10,30"), (20, false, "")),
+            ("snmp-switch", "qb48", 10101, (20, false, ""), (10, false, "")),
+            ("snmp-switch", "qb48", 10102, (100, true, "10,30"), (20, false, "")),
+        ];
+        for (handler, community, identity, there, back) in moves {
+            let case = |port: u16, (vlan, trunk, members): Place| -> Result<Case> {
+                let path = scratch.join(format!("set-{community}-{identity}-{vlan}-{port}.xml"));
+                let is_trunk = if trunk { "on" } else { "off" };
+                std::fs::write(
+                    &path,
+                    format!(
+                        "<doc><func>set_vlan</func><device_params><ip>127.0.0.1:{port}</ip><snmp_ver>SNMP v2c</snmp_ver><snmp_community>{community}</snmp_community></device_params><port><identity>{identity}</identity><vlan_id>{vlan}</vlan_id><is_trunk>{is_trunk}</is_trunk><trunk_members>{members}</trunk_members></port></doc>"
+                    ),
+                )?;
+                Ok(Case {
+                    label: format!("{handler} set_vlan {identity} {vlan}{}", if trunk { format!(" trunk {members}") } else { " access".into() }),
+                    program: release.join(handler),
+                    args: vec![],
+                    stdin: Some(path),
+                    env: vec![],
+                })
+            };
+            let (go, home) = (case(agent, there)?, case(agent, back)?);
+            let mut walls = Vec::with_capacity(runs);
+            for _ in 0..runs {
+                let started = Instant::now();
+                run_once(&go)?;
+                walls.push(started.elapsed());
+                run_once(&home)?;
+            }
+            walls.sort();
+            let requests = relay.count(|| run_once(&case(relay.port, there)?))?;
+            run_once(&home)?;
+            print_line(&format!(
+                "| {} | {:.2} ms | {requests} |",
+                go.label,
+                walls[runs / 2].as_secs_f64() * 1e3
+            ));
         }
         Ok(())
     })

@@ -5,6 +5,7 @@
 //! ```text
 //! gen-recording switch --ports N [--modules M] [--no-port-table] [--plain] [--community NAME] DIR
 //! gen-recording pdu blade|rpcm|apc --ports N [--community NAME] DIR
+//! gen-recording vlans cisco|qbridge --ports N --vlans V [--community NAME] DIR
 //! ```
 //!
 //! writes `DIR/NAME.snmprec` (NAME defaults to `switch`), the recording that
@@ -92,6 +93,9 @@ fn main() -> ExitCode {
     if args.first().map(String::as_str) == Some("pdu") {
         return pdu(&args[1..]);
     }
+    if args.first().map(String::as_str) == Some("vlans") {
+        return vlans(&args[1..]);
+    }
     let args = match parse(&args) {
         Ok(a) => a,
         Err(e) => {
@@ -169,6 +173,62 @@ fn pdu(args: &[String]) -> ExitCode {
         "gen-recording: wrote {} ({} outlets)",
         path.display(),
         ports
+    );
+    ExitCode::SUCCESS
+}
+
+/// `gen-recording vlans cisco|qbridge --ports N --vlans V [--community NAME] DIR`: a Catalyst
+/// (`e2e::vlans::Catalyst`: every sixth port a trunk) or a Q-BRIDGE switch (`QBridge`) with at
+/// least V VLANs, its VLAN objects writable through the test bed's `switch` variation module.
+#[allow(clippy::print_stderr)]
+fn vlans(args: &[String]) -> ExitCode {
+    use e2e::vlans::{Catalyst, QBridge};
+    const VLAN_USAGE: &str =
+        "usage: gen-recording vlans cisco|qbridge --ports N --vlans V [--community NAME] DIR";
+    let usage = || {
+        eprintln!("gen-recording: {VLAN_USAGE}");
+        ExitCode::from(2)
+    };
+    let Some(kind) = args.first().filter(|k| *k == "cisco" || *k == "qbridge") else {
+        return usage();
+    };
+    let (mut ports, mut vlans, mut community, mut dir) = (None, 0u16, "vlans".to_owned(), None);
+    let mut it = args[1..].iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--ports" => {
+                ports = it
+                    .next()
+                    .and_then(|v| v.parse::<u32>().ok())
+                    .filter(|n| *n >= 1)
+            }
+            "--vlans" => vlans = it.next().and_then(|v| v.parse().ok()).unwrap_or(0),
+            "--community" => community = it.next().cloned().unwrap_or_default(),
+            path if !path.starts_with('-') && dir.is_none() => dir = Some(PathBuf::from(path)),
+            _ => return usage(),
+        }
+    }
+    let (Some(ports), Some(dir)) = (ports, dir) else {
+        return usage();
+    };
+    if community.is_empty() || std::fs::create_dir_all(&dir).is_err() {
+        return usage();
+    }
+    let (rec, count) = if kind == "cisco" {
+        let c = Catalyst::new(ports).writable(true);
+        let extra = vlans.saturating_sub(c.vlans().len() as u16);
+        let c = c.more_vlans(extra);
+        (c.build().0, c.vlans().len())
+    } else {
+        let q = QBridge::new(ports).writable(true);
+        let extra = vlans.saturating_sub(q.vlans().len() as u16);
+        let q = q.more_vlans(extra);
+        (q.build().0, q.vlans().len())
+    };
+    let path = rec.write(&dir, &community);
+    eprintln!(
+        "gen-recording: wrote {} ({ports} ports, {count} VLANs)",
+        path.display()
     );
     ExitCode::SUCCESS
 }
