@@ -502,7 +502,7 @@ fn vlan(runs: usize) -> Result<()> {
                 };
                 let walks: Vec<String> = columns
                     .iter()
-                    .map(|c| format!("/usr/bin/snmpbulkwalk -v2c -c {with} -Cr50 -On {target} {c} >/dev/null"))
+                    .map(|c| format!("/usr/bin/snmpbulkwalk -v2c -c {with} -Cr50 -On {target} {c}"))
                     .collect();
                 Ok(vec![
                     Case {
@@ -558,6 +558,16 @@ fn vlan(runs: usize) -> Result<()> {
                 })
             };
             let (go, home) = (case(agent, there)?, case(agent, back)?);
+            // A move that does not answer with the port is no figure.
+            for c in [&go, &home] {
+                let out = Command::new(&c.program)
+                    .stdin(Stdio::from(std::fs::File::open(c.stdin.as_ref().context("a request")?)?))
+                    .output()?;
+                let doc = String::from_utf8_lossy(&out.stdout);
+                if !doc.contains("<vlan_id>") {
+                    bail!("{}: {doc}", c.label);
+                }
+            }
             let mut walls = Vec::with_capacity(runs);
             for _ in 0..runs {
                 let started = Instant::now();

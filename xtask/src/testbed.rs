@@ -460,16 +460,21 @@ pub(crate) fn start_snmpsim(run_dir: &Path, data: &Path, within: Duration) -> Re
     make_dir(&home, 0o755)?;
     let follow = sim.join("variation");
     make_dir(&follow, 0o755)?;
-    let module = workspace::root().join("tests/fixtures/snmpsim-variation/follow.py");
-    std::fs::copy(&module, follow.join("follow.py"))
-        .with_context(|| format!("copying {}", module.display()))?;
+    for name in ["follow.py", "switch.py"] {
+        let module = workspace::root()
+            .join("tests/fixtures/snmpsim-variation")
+            .join(name);
+        std::fs::copy(&module, follow.join(name))
+            .with_context(|| format!("copying {}", module.display()))?;
+    }
     let root = is_root()?;
     let command = |port: u16| {
         let mut cmd = Command::new("/usr/bin/snmpsimd");
         cmd.arg(format!("--data-dir={}", copy.display()))
             .arg(format!("--cache-dir={}", cache.display()))
             .arg("--variation-modules-dir=/usr/share/snmpsim/variation")
-            // The test bed's own `follow` module (PDU recordings of `gen-recording pdu`).
+            // The test bed's own modules: `follow` (PDU recordings of `gen-recording pdu`) and
+            // `switch` (VLAN recordings of `gen-recording vlans`).
             .arg(format!("--variation-modules-dir={}", follow.display()))
             .arg(format!("--agent-udpv4-endpoint=127.0.0.1:{port}"))
             .env("HOME", &home);
