@@ -169,13 +169,7 @@ fn every_move(version: SnmpVersion) {
     let cat = Catalyst::new(24).writable(true).creatable(300);
     let (rec, _) = cat.build();
     let s = sim(&format!("moves-{version}"), &[("cat", &rec)]);
-    let (_agent, t) = match version {
-        SnmpVersion::V3 => {
-            let (a, t) = crate::snmp_switch::v3(&s, "cat");
-            (Some(a), t)
-        }
-        v => (None, Target::community(&s.endpoint(), v, "cat")),
-    };
+    let (_agent, t) = crate::snmp_switch::reach(&s, version, "cat");
     let mut before = status(&t);
     let name = |s: &str| Some(s.to_owned());
     let cases: Vec<(&str, PortParams, VlanOf)> = vec![
@@ -299,7 +293,16 @@ fn private_vlan_host_and_promiscuous_ports() {
 }
 
 #[test]
-fn refused_requests_change_nothing_on_a_catalyst() {
+fn refused_requests_change_nothing_on_a_catalyst_on_v2c() {
+    refused(SnmpVersion::V2c);
+}
+
+#[test]
+fn refused_requests_change_nothing_on_a_catalyst_on_v3() {
+    refused(SnmpVersion::V3);
+}
+
+fn refused(version: SnmpVersion) {
     let cat = Catalyst::new(12).writable(true);
     let (rec, _) = cat.build();
     let client = cat.clone().vtp_mode(1).build().0;
@@ -310,7 +313,7 @@ fn refused_requests_change_nothing_on_a_catalyst() {
         .build()
         .0;
     let s = sim(
-        "refused",
+        &format!("refused-{version}"),
         &[
             ("cat", &rec),
             ("client", &client),
@@ -318,7 +321,19 @@ fn refused_requests_change_nothing_on_a_catalyst() {
             ("nxos", &nxos),
         ],
     );
-    let t = |c: &str| Target::community(&s.endpoint(), SnmpVersion::V2c, c);
+    // One target (and on v3 one snmpd) per recording, kept for the whole test.
+    let reached: Vec<(&str, (Option<e2e::agents::Snmpd>, Target))> =
+        ["cat", "client", "nopv", "nxos"]
+            .into_iter()
+            .map(|c| (c, crate::snmp_switch::reach(&s, version, c)))
+            .collect();
+    let t = |c: &str| {
+        reached
+            .iter()
+            .find(|(name, _)| *name == c)
+            .map(|(_, (_, t))| t.clone())
+            .expect("a reached recording")
+    };
     let before = status(&t("cat"));
     let p1 = if_index(1, 1);
     let cases: Vec<(&str, &str, PortParams, &str)> = vec![

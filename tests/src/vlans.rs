@@ -11,7 +11,8 @@
 //!   pick up;
 //! - one VLAN has no name, VLAN 1 is every access port's old home, some ports are tagged in
 //!   several VLANs (trunks) and one trunk's PVID is a VLAN it is also listed untagged in;
-//! - the current-table variant puts a non-zero time mark first in the index (D-Link).
+//! - the current table, beside the static one (or alone), puts a non-zero time mark first in the
+//!   index (D-Link) and gives FDB ids that are not the VLAN ids (HP).
 //!
 //! Writable copies serve the membership through the test bed's `switch` variation module:
 //! untagged lists move the PVID of the ports they add, rows of creatable VLANs appear on
@@ -28,7 +29,8 @@ use crate::snmprec::{Snmprec, Value};
 pub const BASE_PORT_IF_INDEX: &str = "1.3.6.1.2.1.17.1.4.1.2";
 /// Q-BRIDGE-MIB dot1qVlanStaticEntry (name .1, egress .2, untagged .4, row status .5), by VLAN.
 pub const STATIC_ENTRY: &str = "1.3.6.1.2.1.17.7.1.4.3.1";
-/// Q-BRIDGE-MIB dot1qVlanCurrentEntry (egress .4, untagged .5), by time mark and VLAN.
+/// Q-BRIDGE-MIB dot1qVlanCurrentEntry (FDB id .3, egress .4, untagged .5), by time mark and
+/// VLAN.
 pub const CURRENT_ENTRY: &str = "1.3.6.1.2.1.17.7.1.4.2.1";
 /// Q-BRIDGE-MIB dot1qPvid (`dot1qPortVlanEntry` .1), by bridge port.
 pub const PVID: &str = "1.3.6.1.2.1.17.7.1.4.5.1.1";
@@ -227,16 +229,21 @@ impl QBridge {
             .map(|(v, n)| (*v, n.clone(), false))
             .collect();
         rows.extend(self.creatable.iter().map(|v| (*v, String::new(), true)));
-        for (vlan, name, absent) in rows {
+        for (fdb, (vlan, name, absent)) in (1u32..).zip(rows) {
             let (mut egress, untagged) = self.members(vlan);
             if vlan == 1 {
                 egress.insert(stray);
             }
             let (e, u) = (port_list(&egress), port_list(&untagged));
-            if self.current_only {
+            // dot1qVlanCurrentTable beside the static one, as switches keep both: time mark
+            // 1590 (D-Link's), FDB ids counting up, not the VLAN ids (HP's).
+            if !absent {
                 let cur = |col: u32| oid(CURRENT_ENTRY, col, &[1590, u32::from(vlan)]);
-                rec.add(&cur(4), Value::OctetString(e))
-                    .add(&cur(5), Value::OctetString(u));
+                rec.add(&cur(3), Value::Gauge32(fdb))
+                    .add(&cur(4), Value::OctetString(e.clone()))
+                    .add(&cur(5), Value::OctetString(u.clone()));
+            }
+            if self.current_only {
                 continue;
             }
             let st = |col: u32| oid(STATIC_ENTRY, col, &[u32::from(vlan)]);

@@ -119,7 +119,11 @@ pub async fn read(s: &Session, t: &Table, at: usize) -> Result<Option<Vlans>, Sn
     let details = trunk_details(s, &candidates).await?;
     for (&if_index, &(vm, state)) in &ports {
         let d = details.get(&if_index);
-        let trunk = is_trunk(state, d.and_then(|d| d.status), encap.get(&if_index).copied());
+        let trunk = is_trunk(
+            state,
+            d.and_then(|d| d.status),
+            encap.get(&if_index).copied(),
+        );
         let mut p = PortVlan {
             vlan: vm.and_then(vlan_number),
             trunk,
@@ -163,8 +167,10 @@ pub async fn trunk_details(
         return Ok(out);
     }
     let mut add = |if_index: u32, cells: [Option<&Value>; 6]| {
-        let blocks: Vec<Option<&[u8]>> =
-            cells[2..].iter().map(|c| c.and_then(Value::as_bytes)).collect();
+        let blocks: Vec<Option<&[u8]>> = cells[2..]
+            .iter()
+            .map(|c| c.and_then(Value::as_bytes))
+            .collect();
         out.insert(
             if_index,
             TrunkDetails {
