@@ -97,7 +97,8 @@ pub async fn read(s: &Session, t: &Table, at: usize) -> Result<Option<Vlans>, Sn
     // Without DynamicState, EncapsulationOperType says which ports trunk (and lists the
     // trunk ports that have no vmVlan).
     let mut encap: BTreeMap<u32, i64> = BTreeMap::new();
-    if !any_state && !(vlans.exist.is_empty() && ports.is_empty()) {
+    let cisco = !vlans.exist.is_empty() || !ports.is_empty();
+    if cisco && !any_state {
         for (index, v) in s.walk(&[trunk::ENCAPSULATION_OPER]).await?.remove(0) {
             if let ([i], Some(v)) = (index.as_slice(), v.as_integer()) {
                 encap.insert(*i, v);
