@@ -248,6 +248,41 @@ pub(crate) fn call_bin(
     }
 }
 
+/// `dci-harness check` of handler `name` against the recording served at `endpoint` under
+/// `community` on v2c (writing to `port` when given): the exit code and the report.
+pub(crate) fn harness_check(
+    name: &str,
+    endpoint: &str,
+    community: &str,
+    port: Option<&str>,
+) -> (Option<i32>, String) {
+    let handler = bin(name);
+    let handler = handler.to_string_lossy();
+    let mut args = vec![
+        "check",
+        handler.as_ref(),
+        "--ip",
+        endpoint,
+        "--snmp-ver",
+        "v2c",
+        "--community-env",
+        "COMM",
+    ];
+    if let Some(p) = port {
+        args.extend(["--port", p]);
+    }
+    let out = run(&bin("dci-harness"), &args, None, &[("COMM", community)]);
+    (out.status.code(), stdout(&out) + &stderr(&out))
+}
+
+/// How many steps of a `dci-harness check` report passed whose line names `step`.
+pub(crate) fn passed(report: &str, step: &str) -> usize {
+    report
+        .lines()
+        .filter(|l| l.starts_with("pass") && l.contains(step))
+        .count()
+}
+
 /// A `<port>` naming `identity`.
 pub(crate) fn port(identity: &str) -> PortParams {
     PortParams {
@@ -1027,32 +1062,10 @@ fn dci_harness_check_passes_with_and_without_port_table() {
     // (and sets speed and duplex to what they were), so the shared write cache holds the
     // recorded values again when the second run starts.
     let sim = own_snmpsim("check", &[(SW48, &with), (MODERN, &without)]);
-    let handler = bin("cisco-switch");
     for community in [SW48, MODERN] {
-        let out = run(
-            &bin("dci-harness"),
-            &[
-                "check",
-                &handler.to_string_lossy(),
-                "--ip",
-                &sim.endpoint(),
-                "--snmp-ver",
-                "v2c",
-                "--community-env",
-                "COMM",
-                "--port",
-                "10101",
-            ],
-            None,
-            &[("COMM", community)],
-        );
-        let report = stdout(&out);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{community}:\n{report}{}",
-            stderr(&out)
-        );
+        let (code, report) =
+            harness_check("cisco-switch", &sim.endpoint(), community, Some("10101"));
+        assert_eq!(code, Some(0), "{community}:\n{report}");
         for step in [
             "-info",
             "status",
@@ -1061,9 +1074,7 @@ fn dci_harness_check_passes_with_and_without_port_table() {
             "port_on 10101",
         ] {
             assert!(
-                report
-                    .lines()
-                    .any(|l| l.starts_with("pass") && l.contains(step)),
+                passed(&report, step) > 0,
                 "{community}: no passed step {step}:\n{report}"
             );
         }

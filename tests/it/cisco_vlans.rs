@@ -17,7 +17,9 @@ use e2e::fixtures::if_index;
 use e2e::snmprec::Snmprec;
 use e2e::vlans::{Catalyst, QBridge};
 
-use crate::cisco_switch::{Answer, Target, call_bin, data_dir, port, same_ports};
+use crate::cisco_switch::{
+    Answer, Target, call_bin, data_dir, harness_check, passed, port, same_ports,
+};
 
 const HANDLER: &str = "cisco-switch";
 const DEBUG: (&str, &str) = ("RUST_LOG", "snmp_core=debug");
@@ -474,33 +476,10 @@ fn dci_harness_check_moves_a_catalyst_port_and_back() {
     let before = status(&t);
     // A trunk: moved to an access VLAN, then back to its native VLAN and members.
     let p = if_index(1, 6).to_string();
-    let out = e2e::run(
-        &e2e::bin("dci-harness"),
-        &[
-            "check",
-            &e2e::bin(HANDLER).to_string_lossy(),
-            "--ip",
-            &s.endpoint(),
-            "--snmp-ver",
-            "v2c",
-            "--community-env",
-            "COMM",
-            "--port",
-            &p,
-        ],
-        None,
-        &[("COMM", "cat")],
-    );
-    let report = e2e::stdout(&out);
-    assert_eq!(out.status.code(), Some(0), "{report}");
-    let passed = |step: &str| {
-        report
-            .lines()
-            .filter(|l| l.starts_with("pass") && l.contains(step))
-            .count()
-    };
-    assert_eq!(passed(&format!("set_vlan {p}")), 2, "{report}");
-    assert_eq!(passed("status after set_vlan"), 2, "{report}");
+    let (code, report) = harness_check(HANDLER, &s.endpoint(), "cat", Some(&p));
+    assert_eq!(code, Some(0), "{report}");
+    assert_eq!(passed(&report, &format!("set_vlan {p}")), 2, "{report}");
+    assert_eq!(passed(&report, "status after set_vlan"), 2, "{report}");
     let after = status(&t);
     assert_eq!(
         after.iter().map(vlan_of).collect::<Vec<_>>(),

@@ -20,7 +20,9 @@ use e2e::snmprec::Snmprec;
 use e2e::vlans::{PortVlans, QBridge};
 use e2e::{bin, run, stdout};
 
-use crate::cisco_switch::{Answer, Target, call_bin, data_dir, port, same_ports};
+use crate::cisco_switch::{
+    Answer, Target, call_bin, data_dir, harness_check, passed, port, same_ports,
+};
 
 const HANDLER: &str = "snmp-switch";
 const DEBUG: (&str, &str) = ("RUST_LOG", "snmp_core=debug");
@@ -438,33 +440,10 @@ fn dci_harness_check_moves_a_port_to_another_vlan_and_back() {
     let t = target(&s, SnmpVersion::V2c, "qb");
     let before = status(&t);
     let p = QBridge::if_index(1).to_string();
-    let out = run(
-        &bin("dci-harness"),
-        &[
-            "check",
-            &bin(HANDLER).to_string_lossy(),
-            "--ip",
-            &s.endpoint(),
-            "--snmp-ver",
-            "v2c",
-            "--community-env",
-            "COMM",
-            "--port",
-            &p,
-        ],
-        None,
-        &[("COMM", "qb")],
-    );
-    let report = stdout(&out);
-    assert_eq!(out.status.code(), Some(0), "{report}{}", e2e::stderr(&out));
-    let passed = |step: &str| {
-        report
-            .lines()
-            .filter(|l| l.starts_with("pass") && l.contains(step))
-            .count()
-    };
-    assert_eq!(passed(&format!("set_vlan {p}")), 2, "{report}");
-    assert_eq!(passed("status after set_vlan"), 2, "{report}");
+    let (code, report) = harness_check(HANDLER, &s.endpoint(), "qb", Some(&p));
+    assert_eq!(code, Some(0), "{report}");
+    assert_eq!(passed(&report, &format!("set_vlan {p}")), 2, "{report}");
+    assert_eq!(passed(&report, "status after set_vlan"), 2, "{report}");
     assert!(!report.contains("FAIL"), "{report}");
     assert_eq!(
         status(&t),
@@ -493,20 +472,6 @@ fn a_port_whose_status_cells_are_missing_reads_unknown() {
             Some(dci_protocol::PortStatus::Unknown)
         )
     );
-    let out = run(
-        &bin("dci-harness"),
-        &[
-            "check",
-            &bin(HANDLER).to_string_lossy(),
-            "--ip",
-            &s.endpoint(),
-            "--snmp-ver",
-            "v2c",
-            "--community-env",
-            "COMM",
-        ],
-        None,
-        &[("COMM", "qb")],
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let (code, report) = harness_check(HANDLER, &s.endpoint(), "qb", None);
+    assert_eq!(code, Some(0), "{report}");
 }

@@ -424,38 +424,47 @@ impl Suite<'_> {
                 continue;
             }
             let req = self.request(func, Some(port));
-            match self.runner.call(&req) {
-                Ok(Outcome {
-                    document: Document::Response(resp),
-                    transcript,
-                }) => {
-                    self.judge(info, name, &req, &resp, transcript.elapsed);
-                }
-                // A device that cannot do it, saying so clearly, is conformant.
-                Ok(Outcome {
-                    document: Document::Error(e),
-                    transcript,
-                }) if e.error_type == ErrorType::UnexpectedData => {
-                    self.push(
-                        name,
-                        Verdict::Pass(format!("refused clearly: {}", e.text)),
-                        transcript.elapsed,
-                    );
-                }
-                Ok(Outcome {
-                    document: Document::Error(e),
-                    ..
-                }) => self.fail(
+            self.call_or_refusal(info, name, &req);
+        }
+    }
+
+    /// Calls a port function a device may be unable to do: its answer judged (`Some(ok)`), or a
+    /// clear `unexpected_data` refusal, which is conformant (`None`, as is any failure, each
+    /// recorded as the step's verdict).
+    fn call_or_refusal(&mut self, info: &Info, name: String, req: &Request) -> Option<bool> {
+        match self.runner.call(req) {
+            Ok(Outcome {
+                document: Document::Response(resp),
+                transcript,
+            }) => Some(self.judge(info, name, req, &resp, transcript.elapsed)),
+            Ok(Outcome {
+                document: Document::Error(e),
+                transcript,
+            }) if e.error_type == ErrorType::UnexpectedData => {
+                self.push(
+                    name,
+                    Verdict::Pass(format!("refused clearly: {}", e.text)),
+                    transcript.elapsed,
+                );
+                None
+            }
+            Ok(Outcome {
+                document: Document::Error(e),
+                ..
+            }) => {
+                self.fail(
                     &name,
                     format!("answered error ({}): {}", e.error_type, e.text),
-                ),
-                Err(e) => self.fail(&name, e.to_string()),
+                );
+                None
+            }
+            Err(e) => {
+                self.fail(&name, e.to_string());
+                None
             }
         }
     }
-}
 
-impl Suite<'_> {
     /// `set_vlan`: the port moves to another VLAN that exists on the switch (the lowest other
     /// named VLAN status reports) as an access port, `status` reads it there, and it moves back
     /// to what it was (its VLAN, trunk mode and members), read back again. A clear
@@ -498,42 +507,9 @@ impl Suite<'_> {
         };
         for port in [away, back] {
             let want = (port.vlan_id, port.is_trunk);
-            let name = format!("set_vlan {identity}");
             let req = self.request(Func::SetVlan, Some(port));
-            match self.runner.call(&req) {
-                Ok(Outcome {
-                    document: Document::Response(resp),
-                    transcript,
-                }) => {
-                    if !self.judge(info, name, &req, &resp, transcript.elapsed) {
-                        return;
-                    }
-                }
-                Ok(Outcome {
-                    document: Document::Error(e),
-                    transcript,
-                }) if e.error_type == ErrorType::UnexpectedData => {
-                    self.push(
-                        name,
-                        Verdict::Pass(format!("refused clearly: {}", e.text)),
-                        transcript.elapsed,
-                    );
-                    return;
-                }
-                Ok(Outcome {
-                    document: Document::Error(e),
-                    ..
-                }) => {
-                    self.fail(
-                        &name,
-                        format!("answered error ({}): {}", e.error_type, e.text),
-                    );
-                    return;
-                }
-                Err(e) => {
-                    self.fail(&name, e.to_string());
-                    return;
-                }
+            if self.call_or_refusal(info, format!("set_vlan {identity}"), &req) != Some(true) {
+                return;
             }
             let name = format!("status after set_vlan ({identity})");
             let req = self.request(Func::Status, None);

@@ -381,11 +381,17 @@ impl Session {
     /// and some need a row's objects together). Every binding of the answer is checked: an
     /// agent that answers one with an exception and error-status 0 (snmpsim does, for an
     /// object it cannot write) has not done it, and that object is named.
-    pub async fn set_many(&self, varbinds: &[(&[u32], Value)]) -> Result<(), SnmpError> {
-        let ours: Vec<Oid> = varbinds.iter().map(|(o, _)| Oid::from(*o)).collect();
+    pub async fn set_many<O: AsRef<[u32]>>(
+        &self,
+        varbinds: &[(O, Value)],
+    ) -> Result<(), SnmpError> {
+        let ours: Vec<Oid> = varbinds
+            .iter()
+            .map(|(o, _)| Oid::from(o.as_ref()))
+            .collect();
         let wire: Vec<(async_snmp::Oid, async_snmp::Value)> = varbinds
             .iter()
-            .map(|(o, v)| (async_snmp::Oid::from_slice(o), v.to_wire()))
+            .map(|(o, v)| (async_snmp::Oid::from_slice(o.as_ref()), v.to_wire()))
             .collect();
         let resp = self
             .bounded(self.client.set_many(&wire))

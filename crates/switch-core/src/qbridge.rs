@@ -484,14 +484,10 @@ async fn set_in_order(s: &Session, bindings: &[Binding]) -> Result<(), SnmpError
     if bindings.is_empty() {
         return Ok(());
     }
-    let refs: Vec<(&[u32], Value)> = bindings
-        .iter()
-        .map(|(o, v)| (o.as_slice(), v.clone()))
-        .collect();
-    match s.set_many(&refs).await {
-        Err(SnmpError::Status { status, .. }) if refs.len() > 1 => {
+    match s.set_many(bindings).await {
+        Err(SnmpError::Status { status, .. }) if bindings.len() > 1 => {
             tracing::info!(%status, "the agent refused the SET as a whole: one binding at a time");
-            for (oid, value) in &refs {
+            for (oid, value) in bindings {
                 s.set(oid, value).await?;
             }
             Ok(())

@@ -424,11 +424,7 @@ async fn set(s: &Session, bindings: &[(Vec<u32>, Value)]) -> Result<(), SnmpErro
     if bindings.is_empty() {
         return Ok(());
     }
-    let refs: Vec<(&[u32], Value)> = bindings
-        .iter()
-        .map(|(o, v)| (o.as_slice(), v.clone()))
-        .collect();
-    s.set_many(&refs).await
+    s.set_many(bindings).await
 }
 
 /// A VLAN can take ports when it is operational(1) and of type ethernet(1).

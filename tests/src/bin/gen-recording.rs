@@ -139,34 +139,11 @@ fn pdu(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut ports = None;
-    let mut community = "pdu".to_owned();
-    let mut dir = None;
-    let mut it = args[1..].iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--ports" => {
-                ports = it
-                    .next()
-                    .and_then(|v| v.parse::<u32>().ok())
-                    .filter(|n| *n >= 1)
-            }
-            "--community" => community = it.next().cloned().unwrap_or_default(),
-            path if !path.starts_with('-') && dir.is_none() => dir = Some(PathBuf::from(path)),
-            _ => {
-                eprintln!("gen-recording: {PDU_USAGE}");
-                return ExitCode::from(2);
-            }
-        }
-    }
-    let (Some(ports), Some(dir)) = (ports, dir) else {
+    let Some(o) = options(&args[1..], "pdu") else {
         eprintln!("gen-recording: {PDU_USAGE}");
         return ExitCode::from(2);
     };
-    if community.is_empty() || std::fs::create_dir_all(&dir).is_err() {
-        eprintln!("gen-recording: {PDU_USAGE}");
-        return ExitCode::from(2);
-    }
+    let (ports, community, dir) = (o.ports, o.community, o.dir);
     let pdu = Pdu::new(kind, outlets(kind, ports));
     let path = pdu.recording.write(&dir, &community);
     eprintln!(
@@ -192,28 +169,15 @@ fn vlans(args: &[String]) -> ExitCode {
     let Some(kind) = args.first().filter(|k| *k == "cisco" || *k == "qbridge") else {
         return usage();
     };
-    let (mut ports, mut vlans, mut community, mut dir) = (None, 0u16, "vlans".to_owned(), None);
-    let mut it = args[1..].iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--ports" => {
-                ports = it
-                    .next()
-                    .and_then(|v| v.parse::<u32>().ok())
-                    .filter(|n| *n >= 1)
-            }
-            "--vlans" => vlans = it.next().and_then(|v| v.parse().ok()).unwrap_or(0),
-            "--community" => community = it.next().cloned().unwrap_or_default(),
-            path if !path.starts_with('-') && dir.is_none() => dir = Some(PathBuf::from(path)),
-            _ => return usage(),
-        }
-    }
-    let (Some(ports), Some(dir)) = (ports, dir) else {
+    let Some(Options {
+        ports,
+        vlans,
+        community,
+        dir,
+    }) = options(&args[1..], "vlans")
+    else {
         return usage();
     };
-    if community.is_empty() || std::fs::create_dir_all(&dir).is_err() {
-        return usage();
-    }
     let (rec, count) = if kind == "cisco" {
         let c = Catalyst::new(ports).writable(true);
         let extra = vlans.saturating_sub(c.vlans().len() as u16);
@@ -231,4 +195,44 @@ fn vlans(args: &[String]) -> ExitCode {
         path.display()
     );
     ExitCode::SUCCESS
+}
+
+/// The options `pdu` and `vlans` take after their kind.
+struct Options {
+    ports: u32,
+    vlans: u16,
+    community: String,
+    dir: PathBuf,
+}
+
+/// `--ports N [--vlans V] [--community NAME] DIR`, the directory created; `None` on anything
+/// else (the caller prints its usage).
+fn options(args: &[String], default_community: &str) -> Option<Options> {
+    let (mut ports, mut vlans, mut community, mut dir) =
+        (None, 0, default_community.to_owned(), None);
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--ports" => {
+                ports = it
+                    .next()
+                    .and_then(|v| v.parse::<u32>().ok())
+                    .filter(|n| *n >= 1)
+            }
+            "--vlans" => vlans = it.next()?.parse().ok()?,
+            "--community" => community = it.next().cloned().unwrap_or_default(),
+            path if !path.starts_with('-') && dir.is_none() => dir = Some(PathBuf::from(path)),
+            _ => return None,
+        }
+    }
+    let dir = dir?;
+    if community.is_empty() || std::fs::create_dir_all(&dir).is_err() {
+        return None;
+    }
+    Some(Options {
+        ports: ports?,
+        vlans,
+        community,
+        dir,
+    })
 }
