@@ -334,9 +334,16 @@ impl Suite<'_> {
         ok
     }
 
-    /// After a change: `status` reads the port as `want`.
-    fn reads_back(&mut self, identity: &str, want: PortStatus) {
-        let name = format!("status after ({identity})");
+    /// After a change by `func`: `status` reads the port as `want`, in the words of `read`
+    /// (what it shows of a port, `None` for nothing).
+    fn reads_back(
+        &mut self,
+        func: Func,
+        identity: &str,
+        want: &str,
+        read: impl Fn(&PortState) -> Option<String>,
+    ) {
+        let name = format!("status after {func} ({identity})");
         let req = self.request(Func::Status, None);
         let verdict = match self.call(&req) {
             Ok((resp, _)) => {
@@ -344,14 +351,13 @@ impl Suite<'_> {
                     .ports
                     .iter()
                     .find(|p| p.identity == identity)
-                    .and_then(|p| p.admin_status);
-                if got == Some(want) {
+                    .and_then(&read);
+                if got.as_deref() == Some(want) {
                     Verdict::Pass(format!("port {identity} reads {want}"))
                 } else {
                     Verdict::Fail(format!(
-                        "port {identity} reads {} after it was answered {want}",
-                        got.map(|g| g.to_string())
-                            .unwrap_or_else(|| "nothing".into())
+                        "port {identity} reads {} after {func} answered {want}",
+                        got.unwrap_or_else(|| "nothing".into())
                     ))
                 }
             }
@@ -369,12 +375,12 @@ impl Suite<'_> {
         if info.supports(Func::PortOff) {
             changed = true;
             if self.port_call(info, port(), Func::PortOff) {
-                self.reads_back(identity, PortStatus::Off);
+                self.reads_back(Func::PortOff, identity, "off", admin);
             }
         }
         if info.supports(Func::PortOn) {
             if self.port_call(info, port(), Func::PortOn) {
-                self.reads_back(identity, PortStatus::On);
+                self.reads_back(Func::PortOn, identity, "on", admin);
             }
             changed = true;
         }
@@ -511,31 +517,27 @@ impl Suite<'_> {
             if self.call_or_refusal(info, format!("set_vlan {identity}"), &req) != Some(true) {
                 return;
             }
-            let name = format!("status after set_vlan ({identity})");
-            let req = self.request(Func::Status, None);
-            let verdict = match self.call(&req) {
-                Ok((resp, _)) => {
-                    let got = resp
-                        .ports
-                        .iter()
-                        .find(|p| p.identity == identity)
-                        .map(|p| (p.vlan_id, p.is_trunk));
-                    if got == Some(want) {
-                        Verdict::Pass(format!(
-                            "port {identity} reads VLAN {}",
-                            want.0.map(|v| v.to_string()).unwrap_or_default()
-                        ))
-                    } else {
-                        Verdict::Fail(format!(
-                            "port {identity} reads {got:?} after set_vlan answered {want:?}"
-                        ))
-                    }
-                }
-                Err(v) => v,
-            };
-            self.push(name, verdict, Duration::ZERO);
+            self.reads_back(Func::SetVlan, identity, &vlan_words(want), |p| {
+                p.vlan_id
+                    .is_some()
+                    .then(|| vlan_words((p.vlan_id, p.is_trunk)))
+            });
         }
     }
+}
+
+/// A port's admin status, in the protocol's words.
+fn admin(p: &PortState) -> Option<String> {
+    p.admin_status.map(|s| s.to_string())
+}
+
+/// A port's VLAN and trunk mode, in words: "VLAN 20, trunk off".
+fn vlan_words((vlan, trunk): (Option<VlanId>, Option<bool>)) -> String {
+    format!(
+        "VLAN {}, trunk {}",
+        vlan.map(|v| v.to_string()).unwrap_or_default(),
+        if trunk == Some(true) { "on" } else { "off" }
+    )
 }
 
 fn join(v: &[shape::Violation]) -> String {
