@@ -414,6 +414,26 @@ fn a_switch_that_never_follows_is_an_error_inside_the_deadline() {
 }
 
 #[test]
+fn a_pvid_that_does_not_follow_membership_is_written() {
+    let q = QBridge::new(12).pvid_follows(false);
+    let (rec, _) = q.build();
+    let s = sim("pvid", &[("qb", &rec)]);
+    let t = target(&s, SnmpVersion::V2c, "qb");
+    let before = status(&t);
+    let a = moves(
+        &t,
+        &q,
+        &before,
+        1,
+        PortVlans {
+            pvid: 30,
+            tagged: BTreeSet::new(),
+        },
+    );
+    assert!(a.requests() <= 8, "{} requests", a.requests());
+}
+
+#[test]
 fn an_agent_that_takes_one_binding_at_a_time_gets_them_in_order() {
     let q = QBridge::new(12).single_binding_sets(true);
     let (rec, _) = q.build();

@@ -57,6 +57,7 @@ pub struct QBridge {
     writable: bool,
     frozen: bool,
     single: bool,
+    pvid_follows: bool,
     object_id: String,
     hostname: String,
 }
@@ -80,6 +81,7 @@ impl QBridge {
             writable: false,
             frozen: false,
             single: false,
+            pvid_follows: true,
             // An HP ProCurve (hpe-procurve-516733-b21).
             object_id: "1.3.6.1.4.1.11.2.3.7.11.107".into(),
             hostname: format!("qb-{ports}"),
@@ -123,6 +125,13 @@ impl QBridge {
     /// An agent that refuses SETs of more than one binding (inconsistentValue).
     pub fn single_binding_sets(mut self, yes: bool) -> QBridge {
         self.single = yes;
+        self.writable = true;
+        self
+    }
+
+    /// Whether dot1qPvid follows untagged membership (most switches) or stays until written.
+    pub fn pvid_follows(mut self, yes: bool) -> QBridge {
+        self.pvid_follows = yes;
         self.writable = true;
         self
     }
@@ -270,7 +279,12 @@ impl QBridge {
             .variation(
                 &st(4),
                 &format!(
-                    "4:switch|role=untagged,pvid={PVID},hexvalue={}{}",
+                    "4:switch|role={},pvid={PVID},hexvalue={}{}",
+                    if self.pvid_follows {
+                        "untagged"
+                    } else {
+                        "cell"
+                    },
                     hex(&u),
                     opts(&row)
                 ),
