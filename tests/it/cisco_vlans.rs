@@ -112,7 +112,7 @@ fn status_reads_vtp_vlans_trunks_and_bitmaps_on_v1_v2c_and_v3() {
             Some(100),
             Some("mgmt".into()),
             Some(true),
-            Some("10,30,1500".into())
+            Some("10,30,40,1002,1500".into())
         )
     );
     assert_eq!(
@@ -470,8 +470,7 @@ fn cisco_models_with_q_bridge_read_and_write_through_it() {
 #[test]
 fn dci_harness_check_moves_a_catalyst_port_and_back() {
     let cat = Catalyst::new(12).writable(true);
-    let (rec, _) = cat.build();
-    let s = sim("check", &[("cat", &rec)]);
+    let (s, _) = catalyst_with_instances("check", &cat, &[]);
     let t = Target::community(&s.endpoint(), SnmpVersion::V2c, "cat");
     let before = status(&t);
     // A trunk: moved to an access VLAN, then back to its native VLAN and members.
@@ -510,5 +509,108 @@ fn a_trunk_the_switch_keeps_no_access_vlan_for_is_refused_unchanged() {
         status(&t),
         before,
         "the trunk still trunks, bitmaps and all"
+    );
+}
+
+/// snmpsim serving a Catalyst under `cat` and its VLAN bridge instances under `cat@VLAN`, but
+/// for the VLANs of `silent`.
+fn catalyst_with_instances(
+    name: &str,
+    cat: &Catalyst,
+    silent: &[u16],
+) -> (Snmpsim, e2e::fixtures::Switch) {
+    let (rec, sw) = cat.build();
+    let instances = cat.vlan_instances();
+    let mut recordings: Vec<(String, &Snmprec)> = vec![("cat".into(), &rec)];
+    for (vlan, r) in &instances {
+        if !silent.contains(vlan) {
+            recordings.push((format!("cat@{vlan}"), r));
+        }
+    }
+    let refs: Vec<(&str, &Snmprec)> = recordings.iter().map(|(c, r)| (c.as_str(), *r)).collect();
+    (sim(name, &refs), sw)
+}
+
+#[test]
+fn mac_list_reads_each_used_vlan_bridge_and_no_other() {
+    let cat = Catalyst::new(24);
+    let (s, sw) = catalyst_with_instances("macs", &cat, &[]);
+    let used = cat.mac_vlans();
+    assert_eq!(used, BTreeSet::from([1, 10, 20, 30, 100, 1500]));
+    let want = cat.expected_macs(&sw, &used);
+    for version in [SnmpVersion::V1, SnmpVersion::V2c] {
+        let t = Target::community(&s.endpoint(), version, "cat");
+        let a = call(&t, Func::MacList, None, &[]);
+        same_ports(&format!("mac_list {version}"), &a.response().ports, &want);
+        // The suspended VLAN 40 and FDDI 1002 are served with MACs of their own (de:ad:…):
+        // read, they would show; and no warning of a silent VLAN.
+        let text: String = a
+            .response()
+            .ports
+            .iter()
+            .flat_map(|p| p.macs.iter().map(ToString::to_string))
+            .collect();
+        assert!(
+            !text.contains("DE:AD"),
+            "a reserved or suspended VLAN was read"
+        );
+        assert!(!a.stderr.contains("did not answer"), "{}", a.stderr);
+    }
+}
+
+#[test]
+fn a_silent_vlan_ends_that_vlan_not_the_call() {
+    let cat = Catalyst::new(24);
+    let (s, sw) = catalyst_with_instances("silent", &cat, &[1500]);
+    let mut answering = cat.mac_vlans();
+    answering.remove(&1500);
+    let t = Target::community(&s.endpoint(), SnmpVersion::V2c, "cat");
+    let started = Instant::now();
+    let a = call(
+        &t,
+        Func::MacList,
+        None,
+        &[("DCIH_TIMEOUT", "0.5"), ("DCIH_DEADLINE", "5")],
+    );
+    let elapsed = started.elapsed();
+    same_ports(
+        "mac_list with VLAN 1500 silent",
+        &a.response().ports,
+        &cat.expected_macs(&sw, &answering),
+    );
+    let warning: Vec<&str> = a
+        .stderr
+        .lines()
+        .filter(|l| l.contains("did not answer"))
+        .collect();
+    assert_eq!(warning.len(), 1, "{}", a.stderr);
+    assert!(warning[0].contains("1500 (no answer)"), "{}", warning[0]);
+    // One timeout of 0.5 s, no retry, the other VLANs read meanwhile.
+    assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
+}
+
+#[test]
+fn no_vlan_answering_is_a_connection_error_inside_the_deadline() {
+    let cat = Catalyst::new(12);
+    let silent: Vec<u16> = cat.mac_vlans().into_iter().collect();
+    let (s, _) = catalyst_with_instances("none", &cat, &silent);
+    let t = Target::community(&s.endpoint(), SnmpVersion::V2c, "cat");
+    let started = Instant::now();
+    let a = call(
+        &t,
+        Func::MacList,
+        None,
+        &[("DCIH_TIMEOUT", "0.3"), ("DCIH_DEADLINE", "5")],
+    );
+    assert_eq!(
+        a.error().error_type,
+        ErrorType::Connection,
+        "{}",
+        a.error().text
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
     );
 }

@@ -495,3 +495,49 @@ fn a_port_whose_status_cells_are_missing_reads_unknown() {
     let (code, report) = harness_check(HANDLER, &s.endpoint(), "qb", None);
     assert_eq!(code, Some(0), "{report}");
 }
+
+#[test]
+fn mac_list_reads_the_q_bridge_table_on_v1_v2c_and_v3() {
+    let q = QBridge::new(24);
+    let (rec, sw) = q.build();
+    let s = sim("macs", &[("qb", &rec)]);
+    let want = q.expected_macs(&sw);
+    for version in [SnmpVersion::V1, SnmpVersion::V2c, SnmpVersion::V3] {
+        let (_agent, t) = reach(&s, version, "qb");
+        let got = call(&t, Func::MacList, None, &[]).response().ports.clone();
+        same_ports(&format!("mac_list on {version}"), &got, &want);
+    }
+    // Literal: bridge port 1 learned 02:00:00:01:00:00 and :01; once, though in two VLANs.
+    let got = call(
+        &target(&s, SnmpVersion::V2c, "qb"),
+        Func::MacList,
+        None,
+        &[],
+    );
+    let p = got
+        .response()
+        .ports
+        .iter()
+        .find(|p| p.identity == QBridge::if_index(1).to_string())
+        .unwrap();
+    let macs: Vec<String> = p.macs.iter().map(ToString::to_string).collect();
+    assert_eq!(macs, ["02:00:00:01:00:00", "02:00:00:01:00:01"]);
+}
+
+#[test]
+fn mac_list_falls_back_to_bridge_mib() {
+    let q = QBridge::new(12).dot1d_fdb(true);
+    let (rec, sw) = q.build();
+    let s = sim("dot1d", &[("qb", &rec)]);
+    let got = call(
+        &target(&s, SnmpVersion::V2c, "qb"),
+        Func::MacList,
+        None,
+        &[],
+    );
+    same_ports(
+        "mac_list from dot1dTpFdbTable",
+        &got.response().ports,
+        &q.expected_macs(&sw),
+    );
+}

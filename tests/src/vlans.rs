@@ -58,6 +58,8 @@ pub struct QBridge {
     frozen: bool,
     single: bool,
     pvid_follows: bool,
+    macs_per_port: u32,
+    dot1d_fdb: bool,
     object_id: String,
     hostname: String,
 }
@@ -82,6 +84,8 @@ impl QBridge {
             frozen: false,
             single: false,
             pvid_follows: true,
+            macs_per_port: 2,
+            dot1d_fdb: false,
             // An HP ProCurve (hpe-procurve-516733-b21).
             object_id: "1.3.6.1.4.1.11.2.3.7.11.107".into(),
             hostname: format!("qb-{ports}"),
@@ -127,6 +131,68 @@ impl QBridge {
         self.single = yes;
         self.writable = true;
         self
+    }
+
+    /// MACs learned on each port (default 2), in dot1qTpFdbTable under its VLAN's FDB id.
+    pub fn macs_per_port(mut self, n: u32) -> QBridge {
+        self.macs_per_port = n;
+        self
+    }
+
+    /// The forwarding table in BRIDGE-MIB's dot1dTpFdbTable instead (no Q-BRIDGE one).
+    pub fn dot1d_fdb(mut self, yes: bool) -> QBridge {
+        self.dot1d_fdb = yes;
+        self
+    }
+
+    /// The FDB id of `vlan`: its position among the VLANs, from 1 (not the VLAN id, as on HP).
+    pub fn fdb_id(&self, vlan: u16) -> u32 {
+        (1u32..)
+            .zip(self.vlans.keys())
+            .find(|(_, v)| **v == vlan)
+            .map_or(0, |(f, _)| f)
+    }
+
+    /// The MACs learned on bridge port `bp`, with the VLAN each was learned in.
+    fn learned(&self, bp: u32) -> Vec<(u16, [u8; 6])> {
+        let pvid = self.port(bp).pvid;
+        let mut out: Vec<(u16, [u8; 6])> = (0..self.macs_per_port)
+            .map(|k| {
+                (
+                    pvid,
+                    [
+                        0x02,
+                        0x00,
+                        (bp >> 8) as u8,
+                        bp as u8,
+                        (k >> 8) as u8,
+                        k as u8,
+                    ],
+                )
+            })
+            .collect();
+        // The same MAC learned in two VLANs on one port: reported once.
+        if bp == 1 && self.macs_per_port > 0 {
+            out.push((10, out[0].1));
+        }
+        out
+    }
+
+    /// What `mac_list` must answer: every interface, with the MACs learned on its bridge port.
+    pub fn expected_macs(&self, sw: &Switch) -> Vec<PortState> {
+        sw.interfaces
+            .iter()
+            .map(|i| {
+                let mut p = PortState::new(i.if_index.to_string());
+                let macs: BTreeSet<[u8; 6]> = self
+                    .bridge_ports()
+                    .filter(|bp| QBridge::if_index(*bp) == i.if_index)
+                    .flat_map(|bp| self.learned(bp).into_iter().map(|(_, m)| m))
+                    .collect();
+                p.macs = macs.into_iter().map(dci_protocol::MacAddr).collect();
+                p
+            })
+            .collect()
     }
 
     /// Whether dot1qPvid follows untagged membership (most switches) or stays until written.
@@ -294,7 +360,31 @@ impl QBridge {
                 &format!("2:switch|role=rowstatus,row=v{vlan},value=1{row}"),
             );
         }
+        self.forwarding_table(&mut rec);
         (rec, sw)
+    }
+
+    /// dot1qTpFdbTable (or dot1dTpFdbTable): every port's learned MACs, and the entries no
+    /// port may report: the switch's own MAC (self), a management entry, one learned on bridge
+    /// port 0.
+    fn forwarding_table(&self, rec: &mut Snmprec) {
+        let mut entries: Vec<(u16, [u8; 6], u32, i32)> = Vec::new();
+        for bp in self.bridge_ports() {
+            entries.extend(self.learned(bp).into_iter().map(|(v, m)| (v, m, bp, 3)));
+        }
+        entries.push((1, [0x02, 0xff, 0, 0, 0, 1], 0, 4));
+        entries.push((1, [0x02, 0xff, 0, 0, 0, 2], 1, 5));
+        entries.push((1, [0x02, 0xff, 0, 0, 0, 3], 0, 3));
+        for (vlan, mac, bp, status) in entries {
+            let mac: Vec<u32> = mac.iter().map(|b| u32::from(*b)).collect();
+            let (entry, index) = if self.dot1d_fdb {
+                (D_FDB_ENTRY, mac)
+            } else {
+                (Q_FDB_ENTRY, [vec![self.fdb_id(vlan)], mac].concat())
+            };
+            rec.add(&oid(entry, 2, &index), Value::Integer(bp as i32))
+                .add(&oid(entry, 3, &index), Value::Integer(status));
+        }
     }
 
     /// What `status` must answer for every interface: the IF-MIB part from the switch's own
@@ -564,8 +654,9 @@ impl Catalyst {
     }
 
     /// Port `p` (1 to `ports`, ifIndex `if_index(1, p)`): every sixth a trunk (on, native 1,
-    /// VLANs 1, 10, 20; every twelfth desirable and trunking, native 100, VLANs 10, 30, 100,
-    /// 1500 and 999, which does not exist); the others access ports in 1, 10, 20, 30, 100.
+    /// VLANs 1, 10, 20; every twelfth desirable and trunking, native 100, VLANs 10, 30, 40
+    /// (suspended), 100, 1002 (FDDI), 1500 and 999, which does not exist); the others access
+    /// ports in 1, 10, 20, 30, 100.
     pub fn port(&self, p: u32) -> CiscoPort {
         if p.is_multiple_of(12) {
             CiscoPort {
@@ -573,7 +664,7 @@ impl Catalyst {
                 dyn_state: 3,
                 dyn_status: 1,
                 native: 100,
-                enabled: BTreeSet::from([10, 30, 100, 999, 1500]),
+                enabled: BTreeSet::from([10, 30, 40, 100, 999, 1002, 1500]),
                 encap: 4,
             }
         } else if p.is_multiple_of(6) {
@@ -780,6 +871,117 @@ impl Catalyst {
         ports
     }
 }
+
+impl Catalyst {
+    /// The VLANs whose bridge a `mac_list` reads: used by a port (access, native, trunk
+    /// member that exists), operational, ethernet, not 1002–1005.
+    pub fn mac_vlans(&self) -> BTreeSet<u16> {
+        let vlans = self.vlans();
+        (1..=self.ports)
+            .flat_map(|p| {
+                let port = self.port(p);
+                let own = if port.trunk() {
+                    port.native
+                } else {
+                    port.access.unwrap_or(1)
+                };
+                let mut used = vec![own];
+                if port.trunk() {
+                    used.extend(port.enabled.iter().copied());
+                }
+                used
+            })
+            .filter(|v| {
+                vlans
+                    .get(v)
+                    .is_some_and(|x| x.state == 1 && x.kind == 1 && !(1002..=1005).contains(v))
+            })
+            .collect()
+    }
+
+    /// The ports of VLAN `vlan`'s bridge: access ports in it, trunks that carry it.
+    fn vlan_ports(&self, vlan: u16) -> Vec<u32> {
+        (1..=self.ports)
+            .filter(|&p| {
+                let port = self.port(p);
+                if port.trunk() {
+                    port.native == vlan || port.enabled.contains(&vlan)
+                } else {
+                    port.access == Some(vlan)
+                }
+            })
+            .collect()
+    }
+
+    /// The MACs learned on port `p` in VLAN `vlan`: two on an access port, one on a trunk.
+    fn learned(&self, vlan: u16, p: u32) -> Vec<[u8; 6]> {
+        let n = if self.port(p).trunk() { 1 } else { 2 };
+        (0..n)
+            .map(|k| [0x00, 0x1b, (vlan >> 8) as u8, vlan as u8, p as u8, k])
+            .collect()
+    }
+
+    /// Each VLAN's bridge instance as Cisco serves it (community `NAME@VLAN`): bridge ports 1…
+    /// for the ports in the VLAN (dot1dBasePortIfIndex), and dot1dTpFdbTable with the MACs
+    /// learned there, the switch's own MAC (self), a management entry and one learned on bridge
+    /// port 0, which no port may report. Also the suspended VLAN 40 and FDDI 1002, each with a
+    /// MAC no answer may hold (they must never be read).
+    pub fn vlan_instances(&self) -> Vec<(u16, Snmprec)> {
+        let mut out = Vec::new();
+        for vlan in self.mac_vlans().into_iter().chain([40, 1002]) {
+            let mut rec = Snmprec::new();
+            let fdb = |rec: &mut Snmprec, mac: [u8; 6], bp: u32, status: i32| {
+                let idx: Vec<u32> = mac.iter().map(|b| u32::from(*b)).collect();
+                rec.add(&oid(D_FDB_ENTRY, 2, &idx), Value::Integer(bp as i32))
+                    .add(&oid(D_FDB_ENTRY, 3, &idx), Value::Integer(status));
+            };
+            for (bp, p) in (1u32..).zip(self.vlan_ports(vlan)) {
+                rec.add(
+                    &format!("{BASE_PORT_IF_INDEX}.{bp}"),
+                    Value::Integer(if_index(1, p) as i32),
+                );
+                for mac in self.learned(vlan, p) {
+                    fdb(&mut rec, mac, bp, 3);
+                }
+            }
+            fdb(&mut rec, [0x00, 0x1b, 0xff, 0xff, 0xff, 0x01], 0, 4);
+            fdb(&mut rec, [0x00, 0x1b, 0xff, 0xff, 0xff, 0x02], 1, 5);
+            fdb(&mut rec, [0x00, 0x1b, 0xff, 0xff, 0xff, 0x03], 0, 3);
+            if vlan == 40 || vlan == 1002 {
+                fdb(&mut rec, [0xde, 0xad, 0, 0, vlan as u8, 1], 1, 3);
+            }
+            rec.add(crate::fixtures::system::DESCR, Value::string("VLAN bridge"));
+            out.push((vlan, rec));
+        }
+        out
+    }
+
+    /// What `mac_list` must answer from the VLANs in `answering`: every interface, with the
+    /// MACs learned on it in those VLANs.
+    pub fn expected_macs(&self, sw: &Switch, answering: &BTreeSet<u16>) -> Vec<PortState> {
+        sw.interfaces
+            .iter()
+            .map(|i| {
+                let mut p = PortState::new(i.if_index.to_string());
+                let mut macs = BTreeSet::new();
+                for &vlan in answering {
+                    for port in self.vlan_ports(vlan) {
+                        if if_index(1, port) == i.if_index {
+                            macs.extend(self.learned(vlan, port));
+                        }
+                    }
+                }
+                p.macs = macs.into_iter().map(dci_protocol::MacAddr).collect();
+                p
+            })
+            .collect()
+    }
+}
+
+/// BRIDGE-MIB dot1dTpFdbEntry (port .2, status .3), by MAC.
+pub const D_FDB_ENTRY: &str = "1.3.6.1.2.1.17.4.3.1";
+/// Q-BRIDGE-MIB dot1qTpFdbEntry (port .2, status .3), by FDB id and MAC.
+pub const Q_FDB_ENTRY: &str = "1.3.6.1.2.1.17.7.1.2.2.1";
 
 /// A Cisco VLAN bitmap of block `k` (VLANs 1024·k …), trailing zero octets trimmed as a
 /// Catalyst sends them.

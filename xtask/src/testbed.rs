@@ -331,6 +331,12 @@ fn copy_recordings(from: &Path, to: &Path) -> Result<Vec<String>> {
         let name = entry.file_name().to_string_lossy().into_owned();
         if let Some(community) = name.strip_suffix(".snmprec") {
             let target = to.join(&name);
+            // Another name for a recording (a Cisco VLAN's community): a link again.
+            if entry.file_type()?.is_symlink() {
+                std::os::unix::fs::symlink(std::fs::read_link(entry.path())?, &target)?;
+                out.push(community.to_owned());
+                continue;
+            }
             std::fs::copy(entry.path(), &target)?;
             std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o644))?;
             out.push(community.to_owned());

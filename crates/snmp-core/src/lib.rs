@@ -21,6 +21,6 @@ mod walk;
 
 pub use counting::Stats;
 pub use error::SnmpError;
-pub use session::{DEFAULT_PORT, Session, env};
+pub use session::{DEFAULT_PORT, Instance, Session, env};
 pub use value::{Oid, Value};
 pub use walk::{Column, MAX_ROWS, Row, Table};

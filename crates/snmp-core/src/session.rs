@@ -60,6 +60,28 @@ impl std::fmt::Debug for Session {
     }
 }
 
+/// Which of an agent's instances a session talks to. Cisco keeps a bridge (MAC table) per VLAN,
+/// reached on v1/v2c by another community (`public@10`) and on v3 by a context name (`vlan-10`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Instance<'a> {
+    /// The agent's default instance: the device params as they are.
+    Default,
+    /// On v1/v2c, this community instead of the device's (a secret: never logged).
+    Community(&'a str),
+    /// On v3, this context name.
+    Context(&'a str),
+}
+
+impl std::fmt::Debug for Instance<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Instance::Default => f.write_str("Default"),
+            Instance::Community(_) => f.write_str("Community(***)"),
+            Instance::Context(c) => write!(f, "Context({c:?})"),
+        }
+    }
+}
+
 impl Session {
     /// Opens the session a handler's call needs: the call's device, the runtime's limits, and
     /// the call's deadline ([`Session::open`]).
@@ -73,6 +95,17 @@ impl Session {
         device: &Device,
         limits: &Limits,
         deadline: Instant,
+    ) -> Result<Session, SnmpError> {
+        Session::open_instance(device, limits, deadline, Instance::Default).await
+    }
+
+    /// [`Session::open`] to another `instance` of the agent. An instance that does not fit the
+    /// version (a community on v3, a context on v1/v2c) is a configuration error.
+    pub async fn open_instance(
+        device: &Device,
+        limits: &Limits,
+        deadline: Instant,
+        instance: Instance<'_>,
     ) -> Result<Session, SnmpError> {
         let auth = device.snmp.as_ref().ok_or_else(|| SnmpError::Config {
             reason: "the request carries no SNMP credentials".into(),
@@ -108,7 +141,7 @@ impl Session {
                     limits.retries
                 ),
             })?;
-        let mut builder = ClientBuilder::new(wire_auth(auth)?)
+        let mut builder = ClientBuilder::new(wire_auth(auth, instance)?)
             .request_timeout(limits.timeout)
             .retry(retry)
             // One multi-varbind GETNEXT per row on v1: never split a row over requests.
@@ -548,15 +581,31 @@ async fn resolve(host: &Host, port: u16, deadline: Instant) -> Result<SocketAddr
     }
 }
 
-fn wire_auth(auth: &SnmpAuth) -> Result<Auth, SnmpError> {
+fn wire_auth(auth: &SnmpAuth, instance: Instance<'_>) -> Result<Auth, SnmpError> {
     let refused = |what: &str| SnmpError::Config {
         reason: format!("the SNMPv3 {what} cannot be used"),
     };
+    let community = |own: &str| match instance {
+        Instance::Default => Ok(own.to_owned()),
+        Instance::Community(c) => Ok(c.to_owned()),
+        Instance::Context(_) => Err(SnmpError::Config {
+            reason: "an SNMPv3 context on an SNMPv1/v2c session".into(),
+        }),
+    };
     Ok(match auth {
-        SnmpAuth::V1 { community } => Auth::v1(community.expose()),
-        SnmpAuth::V2c { community } => Auth::v2c(community.expose()),
+        SnmpAuth::V1 { community: c } => Auth::v1(community(c.expose())?),
+        SnmpAuth::V2c { community: c } => Auth::v2c(community(c.expose())?),
         SnmpAuth::V3(usm) => {
-            let base = UsmConfig::new(usm.user.clone().into_bytes());
+            let mut base = UsmConfig::new(usm.user.clone().into_bytes());
+            match instance {
+                Instance::Default => {}
+                Instance::Context(ctx) => base = base.context_name(ctx.as_bytes().to_vec()),
+                Instance::Community(_) => {
+                    return Err(SnmpError::Config {
+                        reason: "a community on an SNMPv3 session".into(),
+                    });
+                }
+            }
             let cfg = match &usm.security {
                 UsmSecurity::NoAuth => base,
                 UsmSecurity::AuthNoPriv {

@@ -12,6 +12,7 @@
 #![warn(missing_docs)]
 
 pub mod bits;
+pub mod mac;
 pub mod oids;
 pub mod ports;
 pub mod qbridge;

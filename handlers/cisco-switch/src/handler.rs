@@ -98,6 +98,7 @@ impl Handler for CiscoSwitch {
             Func::PortSpeed,
             Func::PortDuplex,
             Func::SetVlan,
+            Func::MacList,
         ]),
     };
 
@@ -185,6 +186,10 @@ impl Handler for CiscoSwitch {
             duplex: PortDuplex::from_wire(got).to_protocol(),
             ..PortState::new(port.as_str())
         })
+    }
+
+    async fn mac_list(&self, cx: &Context) -> Result<Response, Error> {
+        crate::mac::mac_list(cx).await
     }
 
     async fn set_vlan(

@@ -6,6 +6,7 @@
 //! dci-protocol.
 
 pub mod handler;
+pub mod mac;
 pub mod oids;
 pub mod values;
 pub mod vtp;

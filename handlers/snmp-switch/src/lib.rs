@@ -11,7 +11,7 @@ use dci_protocol::{
 };
 use snmp_core::Session;
 use switch_core::{
-    Configured, StatusWalk, ports,
+    Configured, StatusWalk, mac, ports,
     qbridge::{self, Bridge},
 };
 
@@ -34,6 +34,7 @@ impl Handler for SnmpSwitch {
             Func::PortOn,
             Func::PortOff,
             Func::SetVlan,
+            Func::MacList,
         ]),
     };
 
@@ -62,6 +63,17 @@ impl Handler for SnmpSwitch {
 
     async fn port_off(&self, cx: &Context, port: &PortId) -> Result<PortState, Error> {
         ports::set_admin(cx, port, false).await
+    }
+
+    async fn mac_list(&self, cx: &Context) -> Result<Response, Error> {
+        let s = Session::for_call(cx).await?;
+        let (learned, interfaces) = mac::read(&s, None, true).await?;
+        tracing::debug!(per_vlan = ?learned.per_vlan, "learned MACs");
+        Ok(Response {
+            hostname: None,
+            ports: learned.ports(&interfaces),
+            params: vec![],
+        })
     }
 
     async fn set_vlan(
