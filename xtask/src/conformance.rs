@@ -81,6 +81,9 @@ pub fn run(args: &[String]) -> Result<()> {
     let mut vlans = String::from(
         "\n## Switch VLANs against each recording's own tables\n\n`status`'s vlan_id, is_trunk and trunk_members of every port the recording's VLAN tables describe (`xtask/src/vlan_oracle.rs`).\n\n| recording | handler | ports that agree | first difference |\n|---|---|---|---|\n",
     );
+    let mut macs = String::from(
+        "\n## Switch MAC tables against each recording's own forwarding table\n\n`mac_list` of every port the recording's dot1qTpFdbTable (else dot1dTpFdbTable) names, learned entries only; a Cisco recording's VLAN bridges are the recording itself under each VLAN's community (no recording holds per-VLAN instances).\n\n| recording | handler | ports that agree | first difference |\n|---|---|---|---|\n",
+    );
     let mut failures = 0;
     for rec in &recordings {
         let community = rec
@@ -92,6 +95,15 @@ pub fn run(args: &[String]) -> Result<()> {
         let data = run_dir.join("recording");
         std::fs::create_dir_all(&data)?;
         let followed = writable_copy(rec, &data.join(format!("{community}.snmprec")), &rules)?;
+        // Every VLAN bridge of a Cisco recording is the recording itself, under each name the
+        // switch reaches it by.
+        let oracle = vlan_oracle::Recording::parse(&String::from_utf8_lossy(&std::fs::read(rec)?));
+        for name in vlan_oracle::vlan_communities(&oracle, &community) {
+            std::os::unix::fs::symlink(
+                format!("{community}.snmprec"),
+                data.join(format!("{name}.snmprec")),
+            )?;
+        }
         let started = Instant::now();
         let agent = match testbed::start_snmpsim(&run_dir, &data, SNMPSIM_READY) {
             Ok(a) => a,
@@ -107,10 +119,9 @@ pub fn run(args: &[String]) -> Result<()> {
             agent.port
         ));
         // Every handler's status first, before any suite writes to the recording.
-        let oracle = vlan_oracle::Recording::parse(&String::from_utf8_lossy(&std::fs::read(rec)?));
         let mut answers = Vec::new();
         for h in &handlers {
-            let xml = status_xml(&bin, h, agent.port, &version, &community)?;
+            let xml = call_xml(&bin, h, "status", agent.port, &version, &community)?;
             if let Some((compared, diffs)) = vlan_check(&oracle, h, &xml) {
                 vlans.push_str(&format!(
                     "| {community} | {h} | {} of {compared} | {} |\n",
@@ -127,6 +138,20 @@ pub fn run(args: &[String]) -> Result<()> {
                 say(&format!(
                     "  {h}: VLANs of {compared} ports against the recording's tables, {} differ",
                     diffs.len()
+                ));
+            }
+            if let Some((agree, compared, first)) =
+                mac_check(&oracle, &bin, h, agent.port, &version, &community)?
+            {
+                macs.push_str(&format!(
+                    "| {community} | {h} | {agree} of {compared} | {first} |\n"
+                ));
+                if agree != compared {
+                    failures += 1;
+                }
+                say(&format!(
+                    "  {h}: MACs of {compared} ports against the recording's forwarding table, {} differ",
+                    compared - agree
                 ));
             }
             answers.push(xml);
@@ -198,6 +223,7 @@ pub fn run(args: &[String]) -> Result<()> {
         testbed::kill_group(agent.pid)?;
     }
     report.push_str(&vlans);
+    report.push_str(&macs);
     report.push_str(&details);
     let path = work.join("report.md");
     std::fs::write(&path, &report)?;
@@ -220,16 +246,17 @@ fn snmp_handlers(bin: &Path) -> Result<Vec<String>> {
     Ok(out)
 }
 
-/// `handler`'s `status` answer, as XML.
-fn status_xml(
+/// `handler`'s answer to `func` (`status`, `mac_list`), as XML.
+fn call_xml(
     bin: &Path,
     handler: &str,
+    func: &str,
     port: u16,
     version: &str,
     community: &str,
 ) -> Result<String> {
     let out = Command::new(bin.join("dci-harness"))
-        .args(["call", &bin.join(handler).to_string_lossy(), "status"])
+        .args(["call", &bin.join(handler).to_string_lossy(), func])
         .args(["--ip", &format!("127.0.0.1:{port}")])
         .args([
             "--snmp-ver",
@@ -244,6 +271,48 @@ fn status_xml(
         .output()
         .context("running dci-harness call")?;
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// A switch handler's `mac_list` against the recording's own forwarding table: `None` for
+/// other handlers and recordings without one, else (ports that agree, ports compared, the
+/// first difference).
+fn mac_check(
+    rec: &vlan_oracle::Recording,
+    bin: &Path,
+    handler: &str,
+    port: u16,
+    version: &str,
+    community: &str,
+) -> Result<Option<(usize, usize, String)>> {
+    let want = vlan_oracle::macs(rec);
+    if !handler.ends_with("-switch") || want.is_empty() {
+        return Ok(None);
+    }
+    let xml = call_xml(bin, handler, "mac_list", port, version, community)?;
+    if !xml.contains("<port>") {
+        let why = xml
+            .split("<text>")
+            .nth(1)
+            .and_then(|t| t.split("</text>").next())
+            .unwrap_or("no answer");
+        return Ok(Some((0, want.len(), format!("error: {why}"))));
+    }
+    let got = vlan_oracle::reported_macs(&xml);
+    let ports: std::collections::BTreeSet<u32> = want.keys().chain(got.keys()).copied().collect();
+    let mut first = String::new();
+    let mut agree = 0;
+    for p in &ports {
+        if want.get(p) == got.get(p) {
+            agree += 1;
+        } else if first.is_empty() {
+            first = format!(
+                "port {p}: mac_list {} MACs, the table {}",
+                got.get(p).map_or(0, |m| m.len()),
+                want.get(p).map_or(0, |m| m.len())
+            );
+        }
+    }
+    Ok(Some((agree, ports.len(), first)))
 }
 
 /// A switch handler's `status` VLAN fields against what the recording's own tables say

@@ -260,6 +260,101 @@ fn qbridge_ports(rec: &Recording) -> BTreeMap<u32, PortVlan> {
     out
 }
 
+/// The MACs each port has learned by the recording's own forwarding table: Q-BRIDGE's
+/// dot1qTpFdbTable, else BRIDGE-MIB's dot1dTpFdbTable; learned entries only (a status other
+/// than learned(3) is dropped), bridge port 0 and unmapped ports dropped, MACs as
+/// `1A:2B:3C:4D:5E:6F`. Empty when the recording has no forwarding table.
+pub fn macs(rec: &Recording) -> BTreeMap<u32, BTreeSet<String>> {
+    let bps: BTreeMap<u32, u32> = rec
+        .integers(&oid("1.3.6.1.2.1.17.1.4.1.2"))
+        .into_iter()
+        .filter_map(|(i, v)| Some((*i.first()?, u32::try_from(v).ok().filter(|v| *v > 0)?)))
+        .collect();
+    let q = rec.integers(&oid("1.3.6.1.2.1.17.7.1.2.2.1.2"));
+    let (ports, status, skip) = if q.is_empty() {
+        (
+            rec.integers(&oid("1.3.6.1.2.1.17.4.3.1.2")),
+            rec.integers(&oid("1.3.6.1.2.1.17.4.3.1.3")),
+            0,
+        )
+    } else {
+        (q, rec.integers(&oid("1.3.6.1.2.1.17.7.1.2.2.1.3")), 1)
+    };
+    let identity = bps.is_empty();
+    let mut out: BTreeMap<u32, BTreeSet<String>> = BTreeMap::new();
+    for (index, port) in &ports {
+        if status.get(index).is_some_and(|s| *s != 3) || *port <= 0 {
+            continue;
+        }
+        let arcs = &index[skip.min(index.len())..];
+        let arcs = match arcs {
+            [6, rest @ ..] if rest.len() == 6 => rest,
+            a if a.len() == 6 => a,
+            _ => continue,
+        };
+        if arcs.iter().any(|a| *a > 255) {
+            continue;
+        }
+        let port = *port as u32;
+        let if_index = match bps.get(&port) {
+            Some(i) => *i,
+            None if identity => port,
+            None => continue,
+        };
+        let mac = arcs
+            .iter()
+            .map(|a| format!("{a:02X}"))
+            .collect::<Vec<_>>()
+            .join(":");
+        out.entry(if_index).or_default().insert(mac);
+    }
+    out
+}
+
+/// The MACs of each port of a `mac_list` answer, by identity (ports without any left out).
+pub fn reported_macs(xml: &str) -> BTreeMap<u32, BTreeSet<String>> {
+    let mut out = BTreeMap::new();
+    for port in xml.split("<port>").skip(1) {
+        let Some(id) = port
+            .split("<identity>")
+            .nth(1)
+            .and_then(|r| r.split('<').next())
+            .and_then(|i| i.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let macs: BTreeSet<String> = port
+            .split("<mac>")
+            .skip(1)
+            .filter_map(|r| r.split('<').next().map(str::to_owned))
+            .collect();
+        if !macs.is_empty() {
+            out.insert(id, macs);
+        }
+    }
+    out
+}
+
+/// The names a Cisco recording's VLAN bridges are reached by (entLogicalCommunity values, and
+/// `COMMUNITY@VLAN` for every vtpVlanTable VLAN), for conformance to serve each as the
+/// recording itself: no recording holds per-VLAN instances.
+pub fn vlan_communities(rec: &Recording, community: &str) -> BTreeSet<String> {
+    let mut out: BTreeSet<String> = rec
+        .octets(&oid("1.3.6.1.2.1.47.1.2.1.1.4"))
+        .into_values()
+        .map(|b| String::from_utf8_lossy(&b).replace('\0', ""))
+        .collect();
+    out.extend(
+        rec.column(&oid("1.3.6.1.4.1.9.9.46.1.3.1.1.4"))
+            .into_iter()
+            .filter_map(|(i, _)| i.get(1).map(|v| format!("{community}@{v}"))),
+    );
+    out.retain(|c| {
+        c.contains('@') && !c.is_empty() && c.bytes().all(|b| b.is_ascii_graphic() && b != b'/')
+    });
+    out
+}
+
 /// The VLAN state of each port of a `status` answer (our own writer's XML: one element a
 /// line), by identity.
 pub fn reported(xml: &str) -> BTreeMap<u32, PortVlan> {
@@ -315,6 +410,23 @@ mod tests {
         assert_eq!(c[&7], (Some(1), true, BTreeSet::from([20])));
         assert_eq!(c[&8], (Some(20), false, BTreeSet::new()));
         assert!(expected(&rec, false).is_empty());
+    }
+
+    #[test]
+    fn learned_macs_only() {
+        let rec = Recording::parse(
+            "1.3.6.1.2.1.17.1.4.1.2.1|2|101\n\
+             1.3.6.1.2.1.17.7.1.2.2.1.2.5.0.27.1.2.3.4|2|1\n\
+             1.3.6.1.2.1.17.7.1.2.2.1.2.5.0.27.1.2.3.5|2|0\n\
+             1.3.6.1.2.1.17.7.1.2.2.1.2.5.0.27.1.2.3.6|2|1\n\
+             1.3.6.1.2.1.17.7.1.2.2.1.3.5.0.27.1.2.3.4|2|3\n\
+             1.3.6.1.2.1.17.7.1.2.2.1.3.5.0.27.1.2.3.6|2|4\n",
+        );
+        let m = macs(&rec);
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[&101], BTreeSet::from(["00:1B:01:02:03:04".to_owned()]));
+        let xml = "<doc>\n <port>\n  <identity>101</identity>\n  <mac>00:1B:01:02:03:04</mac>\n </port>\n <port>\n  <identity>102</identity>\n </port>\n</doc>";
+        assert_eq!(reported_macs(xml), m);
     }
 
     #[test]
