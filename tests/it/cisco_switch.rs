@@ -380,7 +380,8 @@ fn info_declares_a_switch_with_snmp_and_the_port_functions() {
             Func::PortOff,
             Func::PortSpeed,
             Func::PortDuplex,
-            Func::SetVlan
+            Func::SetVlan,
+            Func::MacList
         ]
     );
     assert!(elapsed < Duration::from_secs(2), "-info took {elapsed:?}");

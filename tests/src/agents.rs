@@ -659,9 +659,36 @@ impl Snmpd {
     /// would answer for them instead (the host's system group and interfaces) are not loaded.
     #[track_caller]
     pub fn start_switch_proxy(upstream: &str, community: &str) -> Snmpd {
+        Snmpd::start_switch_proxy_with_vlans(upstream, community, &[])
+    }
+
+    /// [`Snmpd::start_switch_proxy`] that also answers the SNMPv3 context `vlan-V` of each VLAN
+    /// V of `vlans` with the recording served under `COMMUNITY@V` (BRIDGE-MIB's subtree), as a
+    /// Catalyst answers for each VLAN's bridge; every v3 user may read those contexts (net-snmp
+    /// needs the exact context in a `rouser … -V VIEW CONTEXT` line: its prefix form did not
+    /// match).
+    #[track_caller]
+    pub fn start_switch_proxy_with_vlans(upstream: &str, community: &str, vlans: &[u16]) -> Snmpd {
         let mut extra = String::new();
         for subtree in Self::SWITCH_SUBTREES {
             let _ = writeln!(extra, "proxy -v 2c -c {community} {upstream} {subtree}");
+        }
+        if !vlans.is_empty() {
+            let _ = writeln!(extra, "view all included .1");
+        }
+        for v in vlans {
+            let _ = writeln!(
+                extra,
+                "proxy -Cn vlan-{v} -v 2c -c {community}@{v} {upstream} .1.3.6.1.2.1.17"
+            );
+            for u in Self::v3_users() {
+                let level = match u.level {
+                    AuthLevel::NoAuth => "noauth",
+                    AuthLevel::AuthNoPriv => "auth",
+                    AuthLevel::AuthPriv => "priv",
+                };
+                let _ = writeln!(extra, "rouser {} {level} -V all vlan-{v}", u.user);
+            }
         }
         Snmpd::start_in(
             None,

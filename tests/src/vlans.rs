@@ -543,6 +543,7 @@ pub struct Catalyst {
     pvlan: bool,
     trunk_vm_vlan: bool,
     more: u16,
+    macs_per_port: u8,
     object_id: String,
 }
 
@@ -559,6 +560,7 @@ impl Catalyst {
             pvlan: true,
             trunk_vm_vlan: true,
             more: 0,
+            macs_per_port: 2,
             object_id: "1.3.6.1.4.1.9.1.516".into(),
         }
     }
@@ -602,7 +604,13 @@ impl Catalyst {
         self
     }
 
-    /// `n` more VLANs, 2000, 2001, …, named `vlanN`, used by no port.
+    /// MACs learned on each access port in its VLAN (default 2; a trunk learns one per VLAN).
+    pub fn macs_per_port(mut self, n: u8) -> Catalyst {
+        self.macs_per_port = n;
+        self
+    }
+
+    /// `n` more VLANs, 2000, 2001, …, named `vlanN`, access ports spread over them too.
     pub fn more_vlans(mut self, n: u16) -> Catalyst {
         self.more = n;
         self
@@ -677,8 +685,10 @@ impl Catalyst {
                 encap: 4,
             }
         } else {
+            let mut access: Vec<u16> = vec![1, 10, 20, 30, 100];
+            access.extend(2000..2000 + self.more);
             CiscoPort {
-                access: Some([1, 10, 20, 30, 100][(p as usize) % 5]),
+                access: Some(access[(p as usize) % access.len()]),
                 dyn_state: 2,
                 dyn_status: 2,
                 native: 1,
@@ -915,7 +925,11 @@ impl Catalyst {
 
     /// The MACs learned on port `p` in VLAN `vlan`: two on an access port, one on a trunk.
     fn learned(&self, vlan: u16, p: u32) -> Vec<[u8; 6]> {
-        let n = if self.port(p).trunk() { 1 } else { 2 };
+        let n = if self.port(p).trunk() {
+            1
+        } else {
+            self.macs_per_port
+        };
         (0..n)
             .map(|k| [0x00, 0x1b, (vlan >> 8) as u8, vlan as u8, p as u8, k])
             .collect()

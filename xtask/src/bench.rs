@@ -24,6 +24,13 @@
 //! column: net-snmp walks one subtree at a time), then times `set_vlan` (an access move and an
 //! access port made a trunk) to the confirmed answer, the port moved back untimed between runs.
 //!
+//! `mac` serves a generated 48-port Q-BRIDGE switch with about 2,000 learned MACs and compares
+//! `snmp-switch mac_list` with `snmpbulkwalk` of dot1qTpFdbPort; then a generated Catalyst with
+//! 30 VLANs in use and about 1,500 MACs, each VLAN's bridge under `COMMUNITY@VLAN`, behind a relay
+//! that holds every datagram 20 ms each way (a switch further away): `cisco-switch mac_list`
+//! against the serial tools' loop, one `snmpbulkwalk` of dot1dBasePortIfIndex and one of
+//! dot1dTpFdbPort per VLAN.
+//!
 //! Each case runs in a child of xtask itself (`bench-child`) that runs the command N times in a
 //! row with the request on stdin. That child's `getrusage(RUSAGE_CHILDREN)` then holds exactly
 //! the case's CPU time and its peak RSS (the largest of its runs); wall time is taken per run and
@@ -70,7 +77,8 @@ pub fn run(args: &[String]) -> Result<()> {
         Some("ipmi") => ipmi(runs),
         Some("pdu") => pdu(flags.value("runs").map_or(Ok(20), str::parse)?),
         Some("vlan") => vlan(flags.value("runs").map_or(Ok(20), str::parse)?),
-        _ => bail!("usage: cargo xtask bench ups|switch|ipmi|pdu|vlan [--runs N]"),
+        Some("mac") => mac(flags.value("runs").map_or(Ok(10), str::parse)?),
+        _ => bail!("usage: cargo xtask bench ups|switch|ipmi|pdu|vlan|mac [--runs N]"),
     }
 }
 
@@ -460,6 +468,114 @@ const QBRIDGE_STATUS_COLUMNS: &[&str] = &[
     "1.3.6.1.2.1.17.7.1.4.3.1.4",
 ];
 
+fn mac(runs: usize) -> Result<()> {
+    let b = SnmpBench::prepare("mac", &["cisco-switch", "snmp-switch"], "seed_switch.py")?;
+    b.generate(&[
+        "vlans",
+        "qbridge",
+        "--ports",
+        "48",
+        "--vlans",
+        "6",
+        "--macs",
+        "42",
+        "--community",
+        "qb48",
+    ])?;
+    b.generate(&[
+        "vlans",
+        "cisco",
+        "--ports",
+        "48",
+        "--vlans",
+        "41",
+        "--macs",
+        "37",
+        "--community",
+        "cat48",
+    ])?;
+    let vlans: Vec<String> = std::fs::read_dir(&b.data)?
+        .filter_map(|e| {
+            let name = e.ok()?.file_name().to_string_lossy().into_owned();
+            let vlan = name
+                .strip_prefix("cat48@")?
+                .strip_suffix(".snmprec")?
+                .to_owned();
+            // The suspended and FDDI VLANs' files are served but never read.
+            (vlan != "40" && vlan != "1002").then_some(vlan)
+        })
+        .collect();
+    let (release, scratch) = (&b.release, &b.scratch);
+    let mac_list = |handler: &str, community: &str, port: u16| -> Result<Case> {
+        let path = scratch.join(format!("mac-{community}-{port}.xml"));
+        std::fs::write(
+            &path,
+            format!(
+                "<doc><func>mac_list</func><device_params><ip>127.0.0.1:{port}</ip><snmp_ver>SNMP v2c</snmp_ver><snmp_community>{community}</snmp_community></device_params></doc>"
+            ),
+        )?;
+        Ok(Case {
+            label: format!("{handler} mac_list"),
+            program: release.join(handler),
+            args: vec![],
+            stdin: Some(path),
+            env: vec![],
+        })
+    };
+    b.with_snmpsim(&["cisco-switch", "snmp-switch"], |agent| {
+        preamble(runs, Some("SNMP"));
+        let relay = Relay::start(agent)?;
+        print_line("\n48-port Q-BRIDGE switch, 2,016 learned MACs (snmpsim, at most 64 values per answer)\n");
+        counted_table("SNMP", runs, agent, &relay, |port| {
+            Ok(vec![
+                mac_list("snmp-switch", "qb48", port)?,
+                Case {
+                    label: "snmpbulkwalk -Cr50 dot1qTpFdbPort".into(),
+                    program: PathBuf::from("/usr/bin/snmpbulkwalk"),
+                    args: ["-v2c", "-c", "qb48", "-Cr50", "-On", &format!("127.0.0.1:{port}"), "1.3.6.1.2.1.17.7.1.2.2.1.2"]
+                        .map(String::from)
+                        .to_vec(),
+                    stdin: None,
+                    env: net_snmp_env(scratch)?,
+                },
+            ])
+        })?;
+        drop(relay);
+        let far = Relay::start_with_delay(agent, Duration::from_millis(20))?;
+        print_line(&format!(
+            "\nCatalyst, 48 ports, {} VLANs in use, about 1,500 MACs, every datagram held 20 ms each way by a relay\n",
+            vlans.len()
+        ));
+        print_line("| case | wall | CPU | peak RSS | SNMP requests |");
+        print_line("|---|---|---|---|---|");
+        let target = format!("127.0.0.1:{}", far.port);
+        let walks: Vec<String> = vlans
+            .iter()
+            .flat_map(|v| {
+                ["1.3.6.1.2.1.17.1.4.1.2", "1.3.6.1.2.1.17.4.3.1.2"].map(|column| {
+                    format!("/usr/bin/snmpbulkwalk -v2c -c cat48@{v} -Cr50 -On {target} {column}")
+                })
+            })
+            .collect();
+        let cases = [
+            mac_list("cisco-switch", "cat48", far.port)?,
+            Case {
+                label: format!("snmpbulkwalk -Cr50 per VLAN, one after another ({} walks)", walks.len()),
+                program: PathBuf::from("/bin/sh"),
+                args: vec!["-c".into(), walks.join("; ")],
+                stdin: None,
+                env: net_snmp_env(scratch)?,
+            },
+        ];
+        for c in &cases {
+            let requests = far.count(|| run_once(c))?;
+            let f = measure(c, runs)?;
+            print_line(&row(&c.label, &f, Some(requests)));
+        }
+        Ok(())
+    })
+}
+
 /// Where `set_vlan` puts a port: (VLAN, trunk, trunk members).
 type Place<'a> = (u16, bool, &'a str);
 
@@ -802,8 +918,10 @@ fn run_once(c: &Case) -> Result<()> {
     Ok(())
 }
 
-/// A UDP relay on 127.0.0.1 in front of an agent, counting the datagrams clients send. One
-/// client at a time: answers go to whoever sent last.
+/// A UDP relay on 127.0.0.1 in front of an agent, counting the datagrams clients send, with a
+/// socket of its own towards the agent for each client (address and port), so that clients
+/// with several sockets at once (per-VLAN sessions) get their own answers; `delay` holds each
+/// datagram that long in each direction (a switch further away).
 struct Relay {
     port: u16,
     requests: std::sync::Arc<std::sync::atomic::AtomicU64>,
@@ -813,47 +931,83 @@ struct Relay {
 
 impl Relay {
     fn start(agent_port: u16) -> Result<Relay> {
-        use std::net::UdpSocket;
+        Relay::start_with_delay(agent_port, Duration::ZERO)
+    }
+
+    fn start_with_delay(agent_port: u16, delay: Duration) -> Result<Relay> {
+        use std::collections::HashMap;
+        use std::net::{SocketAddr, UdpSocket};
+        use std::sync::Arc;
         use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-        use std::sync::{Arc, Mutex};
-        let front = UdpSocket::bind("127.0.0.1:0")?;
-        let back = UdpSocket::bind("127.0.0.1:0")?;
-        back.connect(("127.0.0.1", agent_port))?;
+        let front = Arc::new(UdpSocket::bind("127.0.0.1:0")?);
         let tick = Some(Duration::from_millis(50));
         front.set_read_timeout(tick)?;
-        back.set_read_timeout(tick)?;
         let port = front.local_addr()?.port();
         let requests = Arc::new(AtomicU64::new(0));
         let stop = Arc::new(AtomicBool::new(false));
-        let client = Arc::new(Mutex::new(None));
-        let (front2, back2) = (front.try_clone()?, back.try_clone()?);
-        let (req, stop1, client1) = (requests.clone(), stop.clone(), client.clone());
-        let up = std::thread::spawn(move || {
+        let (req, stop1) = (requests.clone(), stop.clone());
+        // Sends `bytes` on `sock` after the delay, without holding up the relay.
+        let later = move |sock: Arc<UdpSocket>, bytes: Vec<u8>, to: Option<SocketAddr>| {
+            let send = move || {
+                let _ = match to {
+                    Some(to) => sock.send_to(&bytes, to),
+                    None => sock.send(&bytes),
+                };
+            };
+            if delay.is_zero() {
+                send();
+            } else {
+                std::thread::spawn(move || {
+                    std::thread::sleep(delay);
+                    send();
+                });
+            }
+        };
+        let relay = std::thread::spawn(move || {
+            let mut backs: HashMap<SocketAddr, Arc<UdpSocket>> = HashMap::new();
+            let mut downs = Vec::new();
             let mut buf = vec![0u8; 65_536];
             while !stop1.load(Ordering::Relaxed) {
-                if let Ok((n, from)) = front.recv_from(&mut buf) {
-                    req.fetch_add(1, Ordering::Relaxed);
-                    *client1.lock().expect("relay lock") = Some(from);
-                    let _ = back.send(&buf[..n]);
-                }
+                let Ok((n, from)) = front.recv_from(&mut buf) else {
+                    continue;
+                };
+                req.fetch_add(1, Ordering::Relaxed);
+                let back = match backs.get(&from) {
+                    Some(b) => b.clone(),
+                    None => {
+                        let Ok(b) = UdpSocket::bind("127.0.0.1:0") else {
+                            continue;
+                        };
+                        if b.connect(("127.0.0.1", agent_port)).is_err()
+                            || b.set_read_timeout(tick).is_err()
+                        {
+                            continue;
+                        }
+                        let b = Arc::new(b);
+                        let (b2, front2, stop2) = (b.clone(), front.clone(), stop1.clone());
+                        downs.push(std::thread::spawn(move || {
+                            let mut buf = vec![0u8; 65_536];
+                            while !stop2.load(Ordering::Relaxed) {
+                                if let Ok(n) = b2.recv(&mut buf) {
+                                    later(front2.clone(), buf[..n].to_vec(), Some(from));
+                                }
+                            }
+                        }));
+                        backs.insert(from, b.clone());
+                        b
+                    }
+                };
+                later(back, buf[..n].to_vec(), None);
             }
-        });
-        let stop2 = stop.clone();
-        let down = std::thread::spawn(move || {
-            let mut buf = vec![0u8; 65_536];
-            while !stop2.load(Ordering::Relaxed) {
-                if let Ok(n) = back2.recv(&mut buf)
-                    && let Some(to) = *client.lock().expect("relay lock")
-                {
-                    let _ = front2.send_to(&buf[..n], to);
-                }
+            for d in downs {
+                let _ = d.join();
             }
         });
         Ok(Relay {
             port,
             requests,
             stop,
-            threads: vec![up, down],
+            threads: vec![relay],
         })
     }
 

@@ -48,6 +48,9 @@ pub struct Session {
     pub(crate) max_repetitions: Option<u32>,
     /// Walk with GETNEXT whatever the version ([`Session::walk_with_getnext`]).
     pub(crate) getnext: bool,
+    /// Whether an exchange has been made (on v3 the first one starts with engine discovery,
+    /// whose answer is no sign that the request itself was answered).
+    exchanged: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for Session {
@@ -183,6 +186,7 @@ impl Session {
             limits: *limits,
             max_repetitions,
             getnext: false,
+            exchanged: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -221,6 +225,12 @@ impl Session {
         fut: impl Future<Output = async_snmp::Result<T>>,
     ) -> Result<T, Failure> {
         let answers_before = self.counters.snapshot().responses;
+        // The engine discovery of a v3 session's first exchange is answered by any agent that
+        // speaks v3: that answer says nothing of the request's.
+        let first = !self
+            .exchanged
+            .swap(true, std::sync::atomic::Ordering::Relaxed);
+        let discovery = u64::from(first && self.version == SnmpVersion::V3);
         match tokio::time::timeout_at(self.deadline.into(), fut).await {
             Ok(Ok(v)) => Ok(v),
             // Datagrams came back but none was accepted: on v3 that is a wrong key or protocol
@@ -228,7 +238,7 @@ impl Session {
             Ok(Err(e))
                 if matches!(*e, async_snmp::Error::Timeout { .. })
                     && self.version == SnmpVersion::V3
-                    && self.counters.snapshot().responses > answers_before =>
+                    && self.counters.snapshot().responses > answers_before + discovery =>
             {
                 Err(Failure::Rejected)
             }

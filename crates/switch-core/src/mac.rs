@@ -38,7 +38,9 @@ const Q_COLUMNS: &[&[u32]] = &[
     oids::Q_FDB_STATUS,
     qbridge::CURRENT_FDB_ID,
 ];
-const D_COLUMNS: &[&[u32]] = &[oids::D_FDB_PORT, oids::D_FDB_STATUS];
+/// BRIDGE-MIB's table with the bridge port map (the first column, skipped where the Q-BRIDGE
+/// walk already read the map).
+const D_COLUMNS: &[&[u32]] = &[BASE_PORT_IF_INDEX, oids::D_FDB_PORT, oids::D_FDB_STATUS];
 
 /// What one bridge instance has learned: MACs by ifIndex, and by VLAN where the table says.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -88,7 +90,24 @@ pub async fn read(
     vlan: Option<u16>,
     interfaces: bool,
 ) -> Result<(Learned, BTreeSet<u32>), SnmpError> {
-    let mut columns = Q_COLUMNS.to_vec();
+    read_from(s, vlan, interfaces, Q_COLUMNS).await
+}
+
+/// [`read`] of a bridge that has only BRIDGE-MIB's table (a Cisco VLAN's instance): its
+/// columns and the bridge port map in one walk, no Q-BRIDGE attempt first.
+pub async fn read_bridge_mib(s: &Session, vlan: Option<u16>) -> Result<Learned, SnmpError> {
+    Ok(read_from(s, vlan, false, D_COLUMNS).await?.0)
+}
+
+/// The walk of `table` ([`Q_COLUMNS`], falling back to BRIDGE-MIB's when empty, or
+/// [`D_COLUMNS`]), and the entries it found.
+async fn read_from(
+    s: &Session,
+    vlan: Option<u16>,
+    interfaces: bool,
+    table: &[&[u32]],
+) -> Result<(Learned, BTreeSet<u32>), SnmpError> {
+    let mut columns = table.to_vec();
     if interfaces {
         columns.push(if_table::DESCR);
     }
@@ -103,8 +122,20 @@ pub async fn read(
     } else {
         BTreeSet::new()
     };
-    let [bases, ports, statuses, fdb_ids] = &walked[..] else {
-        unreachable!("four columns walked")
+    let mut walked = walked.into_iter();
+    let mut next = || walked.next().unwrap_or_default();
+    let bases = next();
+    let (entries, statuses, fdb_ids, key) = if table == D_COLUMNS {
+        (next(), next(), Vec::new(), 0)
+    } else {
+        let (ports, statuses, fdb_ids) = (next(), next(), next());
+        if ports.is_empty() {
+            let mut d = s.walk(&D_COLUMNS[1..]).await?.into_iter();
+            let mut next = || d.next().unwrap_or_default();
+            (next(), next(), fdb_ids, 0)
+        } else {
+            (ports, statuses, fdb_ids, 1)
+        }
     };
     let bridge: BTreeMap<u32, u32> = bases
         .iter()
@@ -113,22 +144,14 @@ pub async fn read(
             Some((*i.first()?, if_index))
         })
         .collect();
-    // FDB id → VLAN, the newest time mark winning (dot1qVlanFdbId, index timeMark.vlan).
-    let mut vlan_of: BTreeMap<u64, u16> = BTreeMap::new();
-    for (i, v) in fdb_ids {
-        if let ([_, vlan], Some(fdb)) = (i.as_slice(), v.as_unsigned())
-            && let Ok(vlan) = u16::try_from(*vlan)
-        {
-            vlan_of.insert(fdb, vlan);
-        }
-    }
-    let (entries, statuses, key) = if ports.is_empty() {
-        let mut d = s.walk(D_COLUMNS).await?;
-        let statuses = d.pop().unwrap_or_default();
-        (d.pop().unwrap_or_default(), statuses, 0)
-    } else {
-        (ports.clone(), statuses.clone(), 1)
-    };
+    // FDB id → VLAN (dot1qVlanFdbId, index timeMark.vlan).
+    let vlan_of: BTreeMap<u64, u16> = fdb_ids
+        .iter()
+        .filter_map(|(i, v)| match (i.as_slice(), v.as_unsigned()) {
+            ([_, vlan], Some(fdb)) => Some((fdb, u16::try_from(*vlan).ok()?)),
+            _ => None,
+        })
+        .collect();
     let status: BTreeMap<&[u32], i64> = statuses
         .iter()
         .filter_map(|(i, v)| Some((i.as_slice(), v.as_integer()?)))

@@ -7,7 +7,7 @@
 //! these VLANs will time out", Uninett/nav#842). In the shared `cisco-c3750` recording 274 VLANs
 //! are operational and 6 used: reading only those is the difference between seconds and minutes.
 //!
-//! Bounded: a few VLAN instances in flight at once (`DCIH_MAC_VLANS_IN_FLIGHT`, default 4), each
+//! Bounded: a few VLAN instances in flight at once (`DCIH_MAC_VLANS_IN_FLIGHT`, default 8), each
 //! its own session with no retries, so the first timeout of a VLAN ends that VLAN and not the
 //! call; every session ends at the call's deadline. The answer holds every VLAN that answered;
 //! those that did not are named in one warning line; none answering is a `connection` error.
@@ -27,11 +27,11 @@ use crate::vtp;
 
 /// Variables read besides the runtime's limits.
 pub mod env {
-    /// How many VLAN instances are read at once (1 to 32). Default 4.
+    /// How many VLAN instances are read at once (1 to 32). Default 8.
     pub const VLANS_IN_FLIGHT: &str = "DCIH_MAC_VLANS_IN_FLIGHT";
 }
 
-const DEFAULT_IN_FLIGHT: usize = 4;
+const DEFAULT_IN_FLIGHT: usize = 8;
 
 /// ENTITY-MIB entLogicalTable (1.3.6.1.2.1.47.1.2.1.1): the switch's own list of its logical
 /// entities, a bridge per VLAN with the community or context that reaches it.
@@ -195,7 +195,7 @@ async fn read_instances(
             };
             let read = async {
                 let s = Session::open_instance(device, &limits, cx.deadline(), instance).await?;
-                Ok(mac::read(&s, Some(*vlan), false).await?.0)
+                mac::read_bridge_mib(&s, Some(*vlan)).await
             };
             (*vlan, read.await)
         })

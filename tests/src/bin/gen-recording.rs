@@ -5,7 +5,7 @@
 //! ```text
 //! gen-recording switch --ports N [--modules M] [--no-port-table] [--plain] [--community NAME] DIR
 //! gen-recording pdu blade|rpcm|apc --ports N [--community NAME] DIR
-//! gen-recording vlans cisco|qbridge --ports N --vlans V [--community NAME] DIR
+//! gen-recording vlans cisco|qbridge --ports N --vlans V [--macs M] [--community NAME] DIR
 //! ```
 //!
 //! writes `DIR/NAME.snmprec` (NAME defaults to `switch`), the recording that
@@ -160,8 +160,7 @@ fn pdu(args: &[String]) -> ExitCode {
 #[allow(clippy::print_stderr)]
 fn vlans(args: &[String]) -> ExitCode {
     use e2e::vlans::{Catalyst, QBridge};
-    const VLAN_USAGE: &str =
-        "usage: gen-recording vlans cisco|qbridge --ports N --vlans V [--community NAME] DIR";
+    const VLAN_USAGE: &str = "usage: gen-recording vlans cisco|qbridge --ports N --vlans V [--macs M] [--community NAME] DIR";
     let usage = || {
         eprintln!("gen-recording: {VLAN_USAGE}");
         ExitCode::from(2)
@@ -172,6 +171,7 @@ fn vlans(args: &[String]) -> ExitCode {
     let Some(Options {
         ports,
         vlans,
+        macs,
         community,
         dir,
     }) = options(&args[1..], "vlans")
@@ -181,12 +181,16 @@ fn vlans(args: &[String]) -> ExitCode {
     let (rec, count) = if kind == "cisco" {
         let c = Catalyst::new(ports).writable(true);
         let extra = vlans.saturating_sub(c.vlans().len() as u16);
-        let c = c.more_vlans(extra);
+        let c = c.more_vlans(extra).macs_per_port(macs.unwrap_or(2) as u8);
+        // Each VLAN's bridge instance under COMMUNITY@VLAN, for mac_list.
+        for (vlan, r) in c.vlan_instances() {
+            r.write(&dir, &format!("{community}@{vlan}"));
+        }
         (c.build().0, c.vlans().len())
     } else {
         let q = QBridge::new(ports).writable(true);
         let extra = vlans.saturating_sub(q.vlans().len() as u16);
-        let q = q.more_vlans(extra);
+        let q = q.more_vlans(extra).macs_per_port(macs.unwrap_or(2));
         (q.build().0, q.vlans().len())
     };
     let path = rec.write(&dir, &community);
@@ -201,6 +205,7 @@ fn vlans(args: &[String]) -> ExitCode {
 struct Options {
     ports: u32,
     vlans: u16,
+    macs: Option<u32>,
     community: String,
     dir: PathBuf,
 }
@@ -208,8 +213,8 @@ struct Options {
 /// `--ports N [--vlans V] [--community NAME] DIR`, the directory created; `None` on anything
 /// else (the caller prints its usage).
 fn options(args: &[String], default_community: &str) -> Option<Options> {
-    let (mut ports, mut vlans, mut community, mut dir) =
-        (None, 0, default_community.to_owned(), None);
+    let (mut ports, mut vlans, mut macs, mut community, mut dir) =
+        (None, 0, None, default_community.to_owned(), None);
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -220,6 +225,7 @@ fn options(args: &[String], default_community: &str) -> Option<Options> {
                     .filter(|n| *n >= 1)
             }
             "--vlans" => vlans = it.next()?.parse().ok()?,
+            "--macs" => macs = Some(it.next()?.parse().ok()?),
             "--community" => community = it.next().cloned().unwrap_or_default(),
             path if !path.starts_with('-') && dir.is_none() => dir = Some(PathBuf::from(path)),
             _ => return None,
@@ -232,6 +238,7 @@ fn options(args: &[String], default_community: &str) -> Option<Options> {
     Some(Options {
         ports: ports?,
         vlans,
+        macs,
         community,
         dir,
     })
