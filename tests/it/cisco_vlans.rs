@@ -627,6 +627,28 @@ fn a_silent_vlan_ends_that_vlan_not_the_call_on_v2c_and_v3() {
 }
 
 #[test]
+fn mac_list_reaches_vlans_by_the_communities_entity_mib_names() {
+    // entLogicalTable says VLAN V's bridge is `bridge@V`: only those files exist.
+    let cat = Catalyst::new(12).ent_logical("bridge");
+    let (rec, sw) = cat.build();
+    let instances = cat.vlan_instances();
+    let mut recordings: Vec<(String, &Snmprec)> = vec![("cat".into(), &rec)];
+    for (vlan, r) in &instances {
+        recordings.push((format!("bridge@{vlan}"), r));
+    }
+    let refs: Vec<(&str, &Snmprec)> = recordings.iter().map(|(c, r)| (c.as_str(), *r)).collect();
+    let s = sim("entity", &refs);
+    let t = Target::community(&s.endpoint(), SnmpVersion::V2c, "cat");
+    let a = call(&t, Func::MacList, None, &[("DCIH_TIMEOUT", "0.5")]);
+    same_ports(
+        "mac_list through entLogicalCommunity",
+        &a.response().ports,
+        &cat.expected_macs(&sw, &cat.mac_vlans()),
+    );
+    assert!(!a.stderr.contains("did not answer"), "{}", a.stderr);
+}
+
+#[test]
 fn no_vlan_answering_is_a_connection_error_inside_the_deadline() {
     let cat = Catalyst::new(12);
     let silent: Vec<u16> = cat.mac_vlans().into_iter().collect();

@@ -541,3 +541,29 @@ fn mac_list_falls_back_to_bridge_mib() {
         &q.expected_macs(&sw),
     );
 }
+
+#[test]
+fn mac_list_counts_entries_by_vlan_through_dot1q_vlan_fdb_id() {
+    // FDB ids count up (VLAN 1 is FDB 1, VLAN 10 FDB 2, …): the per-VLAN counts the handler
+    // logs must name the VLANs, found through dot1qVlanFdbId.
+    let q = QBridge::new(12);
+    assert_eq!((q.fdb_id(10), q.fdb_id(100)), (2, 6));
+    let (rec, _) = q.build();
+    let s = sim("fdb", &[("qb", &rec)]);
+    let a = call(
+        &target(&s, SnmpVersion::V2c, "qb"),
+        Func::MacList,
+        None,
+        &[("RUST_LOG", "snmp_switch=debug")],
+    );
+    let line = a
+        .stderr
+        .lines()
+        .find(|l| l.contains("learned MACs"))
+        .unwrap_or_else(|| panic!("no count line in\n{}", a.stderr));
+    assert!(line.contains("Some(100): "), "{line}");
+    assert!(
+        !line.contains("Some(6): "),
+        "FDB ids taken for VLANs: {line}"
+    );
+}

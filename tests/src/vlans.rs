@@ -544,6 +544,7 @@ pub struct Catalyst {
     trunk_vm_vlan: bool,
     more: u16,
     macs_per_port: u8,
+    ent_logical: Option<String>,
     object_id: String,
 }
 
@@ -561,6 +562,7 @@ impl Catalyst {
             trunk_vm_vlan: true,
             more: 0,
             macs_per_port: 2,
+            ent_logical: None,
             object_id: "1.3.6.1.4.1.9.1.516".into(),
         }
     }
@@ -601,6 +603,13 @@ impl Catalyst {
     /// With or without CISCO-PRIVATE-VLAN-MIB.
     pub fn pvlan(mut self, yes: bool) -> Catalyst {
         self.pvlan = yes;
+        self
+    }
+
+    /// ENTITY-MIB's entLogicalTable naming each VLAN's bridge `NAME@VLAN` (type BRIDGE-MIB), as
+    /// a Catalyst lists its logical entities with the community that reaches each.
+    pub fn ent_logical(mut self, name: &str) -> Catalyst {
+        self.ent_logical = Some(name.to_owned());
         self
     }
 
@@ -804,6 +813,14 @@ impl Catalyst {
             }
         }
         int(&mut rec, cisco::SET_SERIAL_NO, 7, w);
+        if let Some(name) = &self.ent_logical {
+            for (k, vlan) in (1u32..).zip(self.vlans().into_keys()) {
+                let e = |col: u32| oid(ENT_LOGICAL_ENTRY, col, &[k]);
+                rec.add(&e(2), Value::string(&format!("vlan{vlan}")))
+                    .add(&e(3), Value::Oid("1.3.6.1.2.1.17".into()))
+                    .add(&e(4), Value::string(&format!("{name}@{vlan}")));
+            }
+        }
         rec.add(
             &format!("{}.1", cisco::DOMAIN_LOCAL_MODE),
             Value::Integer(self.mode),
@@ -991,6 +1008,9 @@ impl Catalyst {
             .collect()
     }
 }
+
+/// ENTITY-MIB entLogicalEntry (descr .2, type .3, community .4), by entLogicalIndex.
+pub const ENT_LOGICAL_ENTRY: &str = "1.3.6.1.2.1.47.1.2.1.1";
 
 /// BRIDGE-MIB dot1dTpFdbEntry (port .2, status .3), by MAC.
 pub const D_FDB_ENTRY: &str = "1.3.6.1.2.1.17.4.3.1";
