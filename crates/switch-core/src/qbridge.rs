@@ -84,7 +84,7 @@ impl Bridge {
 
     /// The Q-BRIDGE state from a walk holding [`STATUS_COLUMNS`] at column `at`, as it is
     /// (no current table read).
-    pub fn from_table(t: &Table, at: usize) -> Result<Bridge, SnmpError> {
+    fn from_table(t: &Table, at: usize) -> Result<Bridge, SnmpError> {
         let mut b = Bridge {
             is_static: true,
             ..Bridge::default()

@@ -70,24 +70,6 @@ impl Vlans {
             )
         });
     }
-
-    /// The state of port `if_index` as `status` reports it: only VLANs that exist count as
-    /// trunk members.
-    pub fn reported(&self, if_index: u32) -> Option<PortVlan> {
-        self.ports.get(&if_index).map(|v| PortVlan {
-            vlan: v.vlan,
-            trunk: v.trunk,
-            members: if v.trunk {
-                v.members
-                    .iter()
-                    .copied()
-                    .filter(|m| self.exist.contains_key(m))
-                    .collect()
-            } else {
-                BTreeSet::new()
-            },
-        })
-    }
 }
 
 /// What `set_vlan` asks of a port, checked: a VLAN 1..4094, and for a trunk its tagged members

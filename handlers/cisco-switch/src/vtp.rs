@@ -125,25 +125,38 @@ pub async fn read(s: &Session, t: &Table, at: usize) -> Result<Option<Vlans>, Sn
             d.and_then(|d| d.status),
             encap.get(&if_index).copied(),
         );
-        let mut p = PortVlan {
-            vlan: vm.and_then(vlan_number),
-            trunk,
-            members: BTreeSet::new(),
-        };
-        if trunk && let Some(d) = d {
-            p.vlan = d.native;
-            p.members = d.allowed.clone();
-            if let Some(n) = d.native {
-                p.members.remove(&n);
-            }
-        }
-        vlans.ports.insert(if_index, p);
+        vlans.ports.insert(
+            if_index,
+            port_vlan(vm, trunk, d.cloned().unwrap_or_default()),
+        );
     }
     Ok(Some(vlans))
 }
 
+/// A port's VLAN state from its vmVlan, whether it trunks, and its trunk objects: an access
+/// port's VLAN is vmVlan; a trunk's is its native VLAN, and its members the allowed VLANs but
+/// the native one (which crosses untagged).
+pub fn port_vlan(vm: Option<i64>, trunk: bool, d: TrunkDetails) -> PortVlan {
+    if !trunk {
+        return PortVlan {
+            vlan: vm.and_then(vlan_number),
+            trunk,
+            members: BTreeSet::new(),
+        };
+    }
+    let mut members = d.allowed;
+    if let Some(n) = d.native {
+        members.remove(&n);
+    }
+    PortVlan {
+        vlan: d.native,
+        trunk,
+        members,
+    }
+}
+
 /// A VLAN number from an INTEGER cell: 1..4094, anything else none.
-fn vlan_number(v: i64) -> Option<u16> {
+pub fn vlan_number(v: i64) -> Option<u16> {
     u16::try_from(v).ok().filter(|v| (1..=4094).contains(v))
 }
 

@@ -35,7 +35,7 @@ use switch_core::vlan::{self, Difference, VlanError};
 use switch_core::{PortVlan, Vlans, Wanted, bits};
 
 use crate::oids::{DOMAIN_LOCAL_MODE, VM_VLAN, edit, pvlan, trunk, vtp_vlan};
-use crate::vtp::{allowed, is_trunk};
+use crate::vtp::{TrunkDetails, allowed, is_trunk, port_vlan, vlan_number};
 
 /// Who holds the VTP edit buffer while this handler edits it (vtpVlanEditBufferOwner).
 const OWNER: &[u8] = b"dcihandlers";
@@ -249,30 +249,13 @@ impl Port {
 
     /// The port's VLAN state, as `status` reads it.
     fn state(&self) -> PortVlan {
-        let trunk = self.trunks();
-        let number = |v: Option<i64>| {
-            v.and_then(|v| u16::try_from(v).ok())
-                .filter(|v| (1..=4094).contains(v))
+        let blocks: Vec<Option<&[u8]>> = (0..4).map(|k| self.bytes(G_BITMAPS + k)).collect();
+        let details = TrunkDetails {
+            status: self.int(G_DYN_STATUS),
+            native: self.int(G_NATIVE).and_then(vlan_number),
+            allowed: allowed(&blocks),
         };
-        if trunk {
-            let native = number(self.int(G_NATIVE));
-            let blocks: Vec<Option<&[u8]>> = (0..4).map(|k| self.bytes(G_BITMAPS + k)).collect();
-            let mut members = allowed(&blocks);
-            if let Some(n) = native {
-                members.remove(&n);
-            }
-            PortVlan {
-                vlan: native,
-                trunk,
-                members,
-            }
-        } else {
-            PortVlan {
-                vlan: number(self.int(G_VM_VLAN)),
-                trunk,
-                members: BTreeSet::new(),
-            }
-        }
+        port_vlan(self.int(G_VM_VLAN), self.trunks(), details)
     }
 }
 
