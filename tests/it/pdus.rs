@@ -327,11 +327,44 @@ fn apc_generations_status_statistics_and_switching() {
         &a.response().ports,
         &rpdu2.expected_statistics(),
     );
+    // A switched-only rPDU2: its outlets without power, and one warning that says why.
     let a = on(APC, &s, v2, "plain2", Func::Statistics, None);
+    let ids: Vec<&str> = a
+        .response()
+        .ports
+        .iter()
+        .map(|p| p.identity.as_str())
+        .collect();
+    assert_eq!(ids, ["1", "2", "3", "4", "5", "6", "7", "8"]);
+    assert!(a.response().ports.iter().all(|p| p.power.is_none()));
+    let warnings: Vec<&str> = a
+        .stderr
+        .lines()
+        .filter(|l| l.contains("does not meter its outlets"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", a.stderr);
+    let out = run(
+        &bin("dci-harness"),
+        &[
+            "check",
+            &bin(APC).to_string_lossy(),
+            "--ip",
+            &s.endpoint(),
+            "--snmp-ver",
+            "v2c",
+            "--community-env",
+            "COMM",
+        ],
+        None,
+        &[("COMM", "plain2")],
+    );
+    let report = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{report}");
     assert!(
-        a.error().text.contains("does not meter its outlets"),
-        "{}",
-        a.error().text
+        report.lines().any(|l| l.starts_with("pass")
+            && l.contains("statistics")
+            && l.contains("does not meter")),
+        "{report}"
     );
     let a = on(APC, &s, v2, "other", Func::Status, None);
     assert!(

@@ -219,10 +219,13 @@ pub fn check(info: &Info, request: &Request, response: &Response) -> Vec<Violati
             every_port(ports, fields, &mut v);
         }
         Func::Statistics => {
+            // A PDU reports `power` where it has it: an outlet the device gives no reading for
+            // (-1, or a switched-only model that meters nothing) is listed without one, never
+            // with an invented 0. `check` notes a PDU whose answer has no power at all.
             let fields: &[&'static str] = if ty == DeviceType::Switch {
                 &["rxbytes", "txbytes"]
             } else {
-                &["power"]
+                &[]
             };
             every_port(ports, fields, &mut v);
         }

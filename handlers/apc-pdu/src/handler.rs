@@ -8,7 +8,9 @@
 //! table's immediate commands and read the status table's state; sPDUOutletCtl is read and
 //! written. Reset is the PDU's own immediateReboot (outletReboot), confirmed back on.
 //! `statistics` is rPDU2OutletMeteredStatusPower, watts per outlet, where the PDU meters its
-//! outlets; where it does not, it says so in an error rather than answering no power.
+//! outlets; a switched-only model (the same sysObjectID) answers its outlets without power and
+//! logs one warning saying why: an error would become an error report in DCImanager on every
+//! statistics poll.
 
 use std::borrow::Cow;
 use std::time::Duration;
@@ -72,14 +74,6 @@ pub enum ApcError {
         target: String,
         /// The index.
         n: u32,
-    },
-    /// The PDU does not meter its outlets.
-    #[error(
-        "{target} does not meter its outlets (no rPDU2OutletMeteredStatusTable): it reports no per-outlet power"
-    )]
-    NotMetered {
-        /// `host:port`.
-        target: String,
     },
 }
 
@@ -151,10 +145,20 @@ impl Handler for ApcPdu {
             ports.push(p);
         }
         if ports.is_empty() {
-            return Err(ApcError::NotMetered {
+            // A switched-only model (one sysObjectID covers both): its outlets without power,
+            // not an error DCImanager would report on every statistics poll.
+            let table = s.table(STATUS_COLUMNS).await?;
+            let outlets = status_ports(&table)?.ok_or_else(|| ApcError::NoTables {
                 target: s.target().to_owned(),
-            }
-            .into());
+            })?;
+            tracing::warn!(
+                target_agent = %s.target(),
+                "the PDU does not meter its outlets (no rPDU2OutletMeteredStatusTable): statistics lists them without power"
+            );
+            ports = outlets
+                .into_iter()
+                .map(|o| PortState::new(o.identity))
+                .collect();
         }
         Ok(Response {
             hostname: None,
