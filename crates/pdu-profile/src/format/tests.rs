@@ -1,0 +1,160 @@
+//! The format on the shipped profiles, and every kind of wrong profile with the line and field
+//! its error names.
+
+use super::*;
+
+/// A small valid profile; tests replace one line to make it wrong.
+const BASE: &str = r#"[profile]
+id = "t"
+name = "Test PDU"
+mib = "TEST-MIB"
+
+[detect]
+probe = ["1.3.6.1.4.1.9999.1.1"]
+
+[outlets]
+index = "N"
+
+[[outlets.state]]
+oid = "1.3.6.1.4.1.9999.1.1"
+on = [1]
+off = [2]
+transitional = [3]
+
+[outlets.control]
+on = { oid = "1.3.6.1.4.1.9999.1.2", type = "integer", value = 1 }
+off = { oid = "1.3.6.1.4.1.9999.1.2", type = "integer", value = 2 }
+reset = "off-then-on"
+
+[outlets.confirm]
+within_s = 5
+
+[metrics.power]
+oid = "1.3.6.1.4.1.9999.1.3"
+unit = "W"
+invalid = ["negative"]
+"#;
+
+#[track_caller]
+fn wrong(from: &str, to: &str, line: usize, field: &str, problem: &str) {
+    assert!(BASE.contains(from), "{from:?} not in the base profile");
+    let text = BASE.replacen(from, to, 1);
+    let e = Profile::parse("t.toml", &text).expect_err("a wrong profile");
+    assert_eq!((e.line, e.field.as_str()), (line, field), "{e}");
+    assert!(e.problem.contains(problem), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with(&format!("profile t.toml, line {line}, {field}: ")),
+        "{e}"
+    );
+}
+
+#[test]
+fn the_shipped_profiles_read() {
+    for (name, text) in crate::SHIPPED {
+        let p = Profile::parse(name, text).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!p.outlets.state.is_empty(), "{name}");
+    }
+    let p = Profile::parse("base", BASE).unwrap();
+    assert_eq!(p.outlets.index, IndexShape::Number);
+    assert_eq!(
+        p.outlets
+            .control
+            .as_ref()
+            .map(|c| c.get_ref().reset.clone()),
+        Some(Reset::Sequence(ResetSequence::OffThenOn))
+    );
+    let apc = Profile::parse("apc", crate::SHIPPED[1].1).unwrap();
+    let reset = apc.outlets.control.unwrap().into_inner().reset;
+    assert!(
+        matches!(reset, Reset::Native(Action { value: 3, .. })),
+        "{reset:?}"
+    );
+}
+
+#[test]
+fn wrong_profiles_name_the_line_and_the_field() {
+    wrong(
+        "index = \"N\"",
+        "index = \"N\"\ncolour = \"red\"",
+        11,
+        "colour",
+        "unknown field `colour`",
+    );
+    wrong(
+        "unit = \"W\"",
+        "unit = \"horsepower\"",
+        28,
+        "unit",
+        "unknown variant `horsepower`",
+    );
+    wrong(
+        "unit = \"W\"",
+        "unit = \"mA\"",
+        26,
+        "metrics.power.unit",
+        "Milliampere does not measure power",
+    );
+    wrong(
+        "transitional = [3]",
+        "transitional = [1]",
+        12,
+        "outlets.state[0].transitional",
+        "value 1 is mapped to both on and transitional",
+    );
+    wrong(
+        "off = [2]\n",
+        "off = []\n",
+        12,
+        "outlets.state[0].off",
+        "needs the values that mean on and off",
+    );
+    wrong(
+        "probe = [\"1.3.6.1.4.1.9999.1.1\"]",
+        "probe = [\"ifTable\"]",
+        7,
+        "detect.probe[0]",
+        "not a numeric OID",
+    );
+    wrong(
+        "[[outlets.state]]\noid = \"1.3.6.1.4.1.9999.1.1\"\non = [1]\noff = [2]\ntransitional = [3]\n",
+        "state = []\n",
+        14,
+        "outlets.control",
+        "a control needs a state to confirm it",
+    );
+    wrong(
+        "type = \"integer\", value = 1",
+        "type = \"string\", value = 1",
+        19,
+        "on",
+        "unknown variant `string`",
+    );
+    wrong(
+        "oid = \"1.3.6.1.4.1.9999.1.2\", type = \"integer\", value = 2",
+        "oid = \"off\", type = \"integer\", value = 2",
+        20,
+        "outlets.control.off.oid",
+        "not a numeric OID",
+    );
+}
+
+#[test]
+fn metrics_scale_and_leave_out_what_is_not_available() {
+    let m = |unit, invalid: Vec<Invalid>| Metric {
+        oid: "1.3".into(),
+        suffix: None,
+        unit,
+        scale_from: None,
+        invalid,
+    };
+    let w = m(Unit::Watt, vec![Invalid::Word(InvalidWord::Negative)]);
+    assert_eq!(w.value(120, None), Some(120.0));
+    assert_eq!(w.value(-1, None), None);
+    // PDU2: 1234 with 1 decimal digit is 123.4 W.
+    assert_eq!(w.value(1234, Some(1)), Some(123.4));
+    let ma = m(Unit::Milliampere, vec![Invalid::Value(65535)]);
+    assert_eq!(ma.value(1500, None), Some(1.5));
+    assert_eq!(ma.value(65535, None), None);
+    assert_eq!(m(Unit::DeciKilowattHour, vec![]).value(25, None), Some(2.5));
+}
