@@ -179,6 +179,13 @@ pub trait Handler {
     /// The `-info` declaration.
     const INFO: Info;
 
+    /// The declaration this handler answers `-info` with and validates requests against:
+    /// [`Handler::INFO`], unless the handler is built from data (a device profile) that says
+    /// its name and functions only once it is read.
+    fn info(&self) -> Info {
+        Self::INFO
+    }
+
     /// `status`: every port (or, for a UPS, every parameter).
     async fn status(&self, cx: &Context) -> Result<Response, Error>;
 
@@ -284,7 +291,7 @@ pub fn run<H: Handler>(handler: H) -> ExitCode {
     let mut args = std::env::args_os().skip(1);
     let first = args.next();
     if first.as_deref() == Some(std::ffi::OsStr::new("-info")) && args.next().is_none() {
-        return emit(&H::INFO.to_xml(), ExitCode::SUCCESS);
+        return emit(&handler.info().to_xml(), ExitCode::SUCCESS);
     }
     let _guard = crate::logging::init();
     if let Some(arg) = first {
@@ -321,7 +328,7 @@ pub fn handle_with<H: Handler>(
     for path in &request.ignored {
         tracing::warn!(element = %path, "ignoring an element the protocol does not define");
     }
-    let call: Call = request.validate(&H::INFO)?;
+    let call: Call = request.validate(&handler.info())?;
     let span = tracing::info_span!("call", func = %call.op.func(), device = %call.device.endpoint);
     let _enter = span.enter();
     tracing::debug!(?call, "validated request");

@@ -91,6 +91,9 @@ pub enum IndexShape {
 pub struct Outlets {
     /// The index shape.
     pub index: IndexShape,
+    /// What the family calls an outlet, in errors and logs ("outlet", "output", "bay").
+    #[serde(default = "Outlets::default_noun")]
+    pub noun: String,
     /// Name columns, the first non-empty one wins (Raritan PX3: outletName empty, outletLabel
     /// set).
     #[serde(default)]
@@ -106,6 +109,12 @@ pub struct Outlets {
     pub control: Option<Spanned<Control>>,
     /// How changes are confirmed.
     pub confirm: Confirm,
+}
+
+impl Outlets {
+    fn default_noun() -> String {
+        "outlet".into()
+    }
 }
 
 /// A column whose values say whether an outlet can be switched.

@@ -108,6 +108,47 @@ pub struct Pending {
     pub value: i64,
 }
 
+/// How a state INTEGER maps onto a [`PowerState`]: a handler's function, or the sets of a
+/// device profile (a value in none of them is unknown).
+#[derive(Debug, Clone)]
+pub enum Decode {
+    /// A handler's map.
+    Fn(fn(i64) -> PowerState),
+    /// The values that mean on, off and on its way.
+    Sets {
+        /// Powered.
+        on: Vec<i64>,
+        /// Not powered.
+        off: Vec<i64>,
+        /// On its way.
+        transitional: Vec<i64>,
+    },
+}
+
+impl Decode {
+    /// The state `v` means.
+    pub fn apply(&self, v: i64) -> PowerState {
+        match self {
+            Decode::Fn(f) => f(v),
+            Decode::Sets {
+                on,
+                off,
+                transitional,
+            } => {
+                if on.contains(&v) {
+                    PowerState::On
+                } else if off.contains(&v) {
+                    PowerState::Off
+                } else if transitional.contains(&v) {
+                    PowerState::Transitional
+                } else {
+                    PowerState::Unknown(v)
+                }
+            }
+        }
+    }
+}
+
 /// One outlet as a handler describes it.
 #[derive(Debug, Clone)]
 pub struct Outlet {
@@ -116,7 +157,7 @@ pub struct Outlet {
     /// The full instance OID of its state.
     pub state: Vec<u32>,
     /// The device's INTEGER for the state, mapped.
-    pub decode: fn(i64) -> PowerState,
+    pub decode: Decode,
     /// The SET that switches it on.
     pub on: Command,
     /// The SET that switches it off.
@@ -273,7 +314,7 @@ fn with_pending(
 /// it looked for the outlet), for [`switch_from`] and [`reset_from`]: no second GET.
 pub fn decode(s: &Session, outlet: &Outlet, v: &Value) -> Result<PowerState, SnmpError> {
     v.as_integer()
-        .map(outlet.decode)
+        .map(|i| outlet.decode.apply(i))
         .ok_or_else(|| SnmpError::WrongValue {
             target: s.target().to_owned(),
             oid: Oid(outlet.state.clone()),

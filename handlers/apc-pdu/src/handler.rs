@@ -271,7 +271,7 @@ pub fn outlet(g: Generation, n: u32, within: Duration) -> Outlet {
     Outlet {
         name: format!("outlet {n}"),
         state,
-        decode,
+        decode: snmp_core::power::Decode::Fn(decode),
         on,
         off,
         reboot: Some(reboot),
@@ -397,6 +397,6 @@ mod tests {
         assert_eq!(o.state, o.on.oid);
         assert_eq!(o.reboot.map(|c| c.value), Some(3));
         let o = outlet(Generation::Rpdu2, 5, Duration::from_secs(3));
-        assert_eq!((o.decode)(2), PowerState::On);
+        assert_eq!(o.decode.apply(2), PowerState::On);
     }
 }

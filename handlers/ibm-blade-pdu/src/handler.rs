@@ -14,7 +14,7 @@ use dci_protocol::{
     Context, DeviceType, Error, Func, Handler, Info, PortId, PortState, Requirement, Response,
 };
 use snmp_core::Session;
-use snmp_core::power::{self, Command, Found, Outlet, POLL_EVERY, Wanted};
+use snmp_core::power::{self, Command, Decode, Found, Outlet, POLL_EVERY, Wanted};
 
 use crate::oids::{at, control, status};
 use crate::values::{self, BladePower};
@@ -157,7 +157,7 @@ pub fn outlet(bay: u32, within: Duration) -> Outlet {
     Outlet {
         name: format!("blade bay {bay}"),
         state: at(status::POWER_STATE, bay),
-        decode: values::power_state,
+        decode: Decode::Fn(values::power_state),
         on: Command {
             oid: at(control::POWER_ON_OFF, bay),
             value: values::POWER_ON,

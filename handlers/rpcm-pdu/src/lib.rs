@@ -1,12 +1,21 @@
-//! A DCImanager PDU handler for RPCM PDUs (enterprise 46235): outlets switched through their
-//! administrative state, confirmed by reading it back.
-//!
-//! Device knowledge only: [`oids`] holds the objects read and written, [`values`] the map of
-//! their enumeration, [`handler`] what each function does with them. Sessions, walks and
-//! confirmed switching come from snmp-core.
+//! A DCImanager PDU handler for RPCM PDUs (enterprise 46235), built from its device profile
+//! (`rpcm.toml`): outputs switched through their administrative state and confirmed by reading
+//! it back; no `statistics` (the RPCM gives current in mA, not watts). The engine is
+//! pdu-profile's; this crate is the profile and the test that it reads.
 
-pub mod handler;
-pub mod oids;
-pub mod values;
+/// The profile, compiled in.
+pub const PROFILE: &str = include_str!("../rpcm.toml");
 
-pub use handler::RpcmPdu;
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_profile_reads() {
+        let p = pdu_profile::Profile::parse("rpcm.toml", super::PROFILE)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.profile.name, "RPCM PDU (SNMP, dcihandlers)");
+        assert!(
+            p.metrics.power.is_none(),
+            "the RPCM meters current, not watts"
+        );
+    }
+}

@@ -1,5 +1,5 @@
-//! `rpcm-pdu`: DCImanager's PDU handler for RPCM PDUs.
+//! `rpcm-pdu`: DCImanager's PDU handler for RPCM PDUs, from its device profile.
 
 fn main() -> std::process::ExitCode {
-    dci_protocol::run(rpcm_pdu::RpcmPdu)
+    pdu_profile::run("rpcm.toml", rpcm_pdu::PROFILE)
 }

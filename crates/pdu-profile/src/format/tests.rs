@@ -51,7 +51,7 @@ fn wrong(from: &str, to: &str, line: usize, field: &str, problem: &str) {
 
 #[test]
 fn the_shipped_profiles_read() {
-    for (name, text) in crate::SHIPPED {
+    for (name, text) in crate::PENDING {
         let p = Profile::parse(name, text).unwrap_or_else(|e| panic!("{e}"));
         assert!(!p.outlets.state.is_empty(), "{name}");
     }
@@ -64,7 +64,7 @@ fn the_shipped_profiles_read() {
             .map(|c| c.get_ref().reset.clone()),
         Some(Reset::Sequence(ResetSequence::OffThenOn))
     );
-    let apc = Profile::parse("apc", crate::SHIPPED[1].1).unwrap();
+    let apc = Profile::parse("apc", crate::PENDING[0].1).unwrap();
     let reset = apc.outlets.control.unwrap().into_inner().reset;
     assert!(
         matches!(reset, Reset::Native(Action { value: 3, .. })),
