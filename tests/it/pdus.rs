@@ -603,3 +603,95 @@ fn every_function_on_v3_through_snmpd() {
     state(&a, "7", Off);
     assert!(a.elapsed >= Duration::from_millis(1900), "{:?}", a.elapsed);
 }
+
+/// A profile file tried with `DCIH_PDU_PROFILE`, as a vendor would: the APC rPDU2 profile
+/// (`crates/pdu-profile/profiles/apc-rpdu2.toml`) run by `rpcm-pdu`'s binary (the profile
+/// engine) against a metered rPDU2 PDU, every answer compared with the PowerNet-MIB model: names,
+/// the command-pending column, the PDU's own reboot command, watts with -1 left out.
+#[test]
+fn a_profile_file_drives_another_family() {
+    let profile = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../crates/pdu-profile/profiles/apc-rpdu2.toml"
+    );
+    let env: &[(&str, &str)] = &[("DCIH_PDU_PROFILE", profile)];
+    let rpdu2 = Pdu::new(Kind::ApcRpdu2 { metered: true }, outlets(Kind::Rpcm, 24))
+        .follow(7, Follow::Through(2, 2));
+    let s = sim("profile-file", &[("rpdu2", &rpdu2)]);
+    let out = run(&bin(RPCM), &["-info"], None, env);
+    let info = Info::parse(&stdout(&out)).expect("an info document");
+    assert_eq!(
+        info.name,
+        "APC switched and metered PDU (SNMP, dcihandlers)"
+    );
+    assert_eq!(
+        info.funcs_list(),
+        "status, statistics, port_on, port_off, port_reset"
+    );
+    assert!(info.requires(Requirement::CanCollectPower));
+    let v2 = SnmpVersion::V2c;
+    for v in [SnmpVersion::V1, v2] {
+        let a = on_env(RPCM, &s, v, "rpdu2", Func::Status, None, env);
+        same(
+            &format!("status {v}"),
+            &a.response().ports,
+            &rpdu2.expected_status(),
+        );
+    }
+    let a = on_env(RPCM, &s, v2, "rpdu2", Func::Statistics, None, env);
+    same(
+        "statistics",
+        &a.response().ports,
+        &rpdu2.expected_statistics(),
+    );
+    state(
+        &on_env(RPCM, &s, v2, "rpdu2", Func::PortOff, Some("1"), env),
+        "1",
+        Off,
+    );
+    state(
+        &on_env(RPCM, &s, v2, "rpdu2", Func::PortOn, Some("1"), env),
+        "1",
+        On,
+    );
+    // Outlet 7 takes 2 s, reading transitional meanwhile: the reboot command, confirmed on.
+    let mut long = env.to_vec();
+    long.push(DEBUG);
+    let a = on_env(RPCM, &s, v2, "rpdu2", Func::PortReset, Some("7"), &long);
+    state(&a, "7", On);
+    let e = on_env(RPCM, &s, v2, "rpdu2", Func::PortOn, Some("99"), env);
+    assert!(
+        e.error().text.contains("has no outlet 99"),
+        "{}",
+        e.error().text
+    );
+}
+
+#[test]
+fn a_wrong_profile_file_is_an_error_naming_its_line() {
+    let dir = data_dir("bad-profile");
+    let path = dir.file(
+        "bad.toml",
+        "[profile]\nid = \"x\"\nname = \"X\"\nmib = \"M\"\ncolour = \"red\"\n",
+    );
+    let path = path.to_string_lossy().into_owned();
+    let pdu = Pdu::new(Kind::Rpcm, outlets(Kind::Rpcm, 4));
+    let s = sim("bad-profile", &[("rpcm", &pdu)]);
+    let a = on_env(
+        RPCM,
+        &s,
+        SnmpVersion::V2c,
+        "rpcm",
+        Func::Status,
+        None,
+        &[("DCIH_PDU_PROFILE", &path)],
+    );
+    let e = a.error();
+    assert_eq!(e.error_type, ErrorType::UnexpectedData);
+    assert!(
+        e.text
+            .contains("bad.toml, line 5, colour: unknown field `colour`"),
+        "{}",
+        e.text
+    );
+}
