@@ -605,14 +605,14 @@ fn every_function_on_v3_through_snmpd() {
 }
 
 /// A profile file tried with `DCIH_PDU_PROFILE`, as a vendor would: the APC rPDU2 profile
-/// (`crates/pdu-profile/profiles/apc-rpdu2.toml`) run by `rpcm-pdu`'s binary (the profile
+/// (`handlers/apc-pdu/apc-rpdu2.toml`) run by `rpcm-pdu`'s binary (the profile
 /// engine) against a metered rPDU2 PDU, every answer compared with the PowerNet-MIB model: names,
 /// the command-pending column, the PDU's own reboot command, watts with -1 left out.
 #[test]
 fn a_profile_file_drives_another_family() {
     let profile = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../crates/pdu-profile/profiles/apc-rpdu2.toml"
+        "/../handlers/apc-pdu/apc-rpdu2.toml"
     );
     let env: &[(&str, &str)] = &[("DCIH_PDU_PROFILE", profile)];
     let rpdu2 = Pdu::new(Kind::ApcRpdu2 { metered: true }, outlets(Kind::Rpcm, 24))
@@ -661,7 +661,7 @@ fn a_profile_file_drives_another_family() {
     state(&a, "7", On);
     let e = on_env(RPCM, &s, v2, "rpdu2", Func::PortOn, Some("99"), env);
     assert!(
-        e.error().text.contains("has no outlet 99"),
+        e.error().text.contains("has no switched outlet 99"),
         "{}",
         e.error().text
     );

@@ -18,7 +18,7 @@ use dci_protocol::{
 use snmp_core::Session;
 use snmp_core::power::{Command, Decode, Found, Outlet, Pending, Wanted};
 
-use crate::format::{IndexShape, Profile, ProfileError, Reset, StateSource};
+use crate::format::{IndexShape, Metric, Profile, ProfileError, Reset, StateSource};
 
 /// The environment variable naming a profile file that replaces the compiled-in one.
 pub const PROFILE_ENV: &str = "DCIH_PDU_PROFILE";
@@ -29,10 +29,16 @@ pub fn run(source: &'static str, text: &'static str) -> ExitCode {
     dci_protocol::run(ProfilePdu::load(source, text))
 }
 
-/// A PDU handler built from a profile.
+/// `main` of a handler of several generations, tried in order.
+pub fn run_all(profiles: &[(&str, &str)]) -> ExitCode {
+    dci_protocol::run(ProfilePdu::load_all(profiles))
+}
+
+/// A PDU handler built from profiles: one family, or several generations of one vendor tried
+/// in order (the first whose tables answer drives the device).
 #[derive(Debug)]
 pub struct ProfilePdu {
-    profile: Result<Profile, ProfileError>,
+    profiles: Result<Vec<Profile>, ProfileError>,
 }
 
 /// What is wrong with an outlet request, or with the device, in a profile's words.
@@ -49,14 +55,14 @@ pub enum PduError {
         /// The shape expected.
         shape: &'static str,
     },
-    /// The device has none of the profile's tables.
-    #[error("{target} has none of the {name} tables ({tables}): it is not a {name}")]
+    /// The device has none of the profiles' tables.
+    #[error("{target} has none of the {family} tables ({tables}): this handler does not drive it")]
     NoTables {
         /// `host:port`.
         target: String,
-        /// The family.
-        name: String,
-        /// The state columns looked for.
+        /// The family's tables, in words.
+        family: String,
+        /// The columns looked for.
         tables: String,
     },
     /// No outlet has that identity.
@@ -84,7 +90,13 @@ impl ProfilePdu {
     /// The handler of the profile in `text` (named `source`), or of the file `DCIH_PDU_PROFILE`
     /// names. A profile that does not read answers every call with its error.
     pub fn load(source: &str, text: &str) -> ProfilePdu {
-        let profile = match std::env::var_os(PROFILE_ENV) {
+        ProfilePdu::load_all(&[(source, text)])
+    }
+
+    /// The handler of several generations' profiles, tried in this order (or of the one file
+    /// `DCIH_PDU_PROFILE` names).
+    pub fn load_all(profiles: &[(&str, &str)]) -> ProfilePdu {
+        let profiles = match std::env::var_os(PROFILE_ENV) {
             Some(path) => {
                 let name = path.to_string_lossy().into_owned();
                 std::fs::read_to_string(&path)
@@ -95,15 +107,20 @@ impl ProfilePdu {
                         problem: format!("cannot read the file: {e}"),
                     })
                     .and_then(|t| Profile::parse(&name, &t))
+                    .map(|p| vec![p])
             }
-            None => Profile::parse(source, text),
+            None => profiles
+                .iter()
+                .map(|(source, text)| Profile::parse(source, text))
+                .collect(),
         };
-        ProfilePdu { profile }
+        ProfilePdu { profiles }
     }
 
-    fn profile(&self) -> Result<&Profile, Error> {
-        self.profile
+    fn profiles(&self) -> Result<&[Profile], Error> {
+        self.profiles
             .as_ref()
+            .map(Vec::as_slice)
             .map_err(|e| PduError::Profile(e.clone()).into())
     }
 }
@@ -125,30 +142,34 @@ impl Handler for ProfilePdu {
     };
 
     fn info(&self) -> Info {
-        let Ok(p) = &self.profile else {
+        let Ok(ps) = &self.profiles else {
             return Self::INFO;
         };
+        let Some(first) = ps.first() else {
+            return Self::INFO;
+        };
+        let metered = ps.iter().any(|p| p.metrics.power.is_some());
         let mut funcs = vec![Func::Status];
         let mut requirements = SNMP.to_vec();
-        if p.metrics.power.is_some() {
+        if metered {
             funcs.push(Func::Statistics);
             requirements.push(Requirement::CanCollectPower);
         }
-        if p.outlets.control.is_some() {
+        if ps.iter().any(|p| p.outlets.control.is_some()) {
             funcs.extend([Func::PortOn, Func::PortOff, Func::PortReset]);
         }
         Info {
             device_type: DeviceType::Pdu,
-            name: Cow::Owned(p.profile.name.clone()),
+            name: Cow::Owned(first.profile.name.clone()),
             requirements: Cow::Owned(requirements),
             funcs: Cow::Owned(funcs),
         }
     }
 
     async fn status(&self, cx: &Context) -> Result<Response, Error> {
-        let p = self.profile()?;
+        let ps = self.profiles()?;
         let s = Session::for_call(cx).await?;
-        let ports = outlets(&s, p).await?;
+        let ports = outlets(&s, ps).await?;
         Ok(Response {
             hostname: None,
             ports,
@@ -157,59 +178,64 @@ impl Handler for ProfilePdu {
     }
 
     async fn statistics(&self, cx: &Context) -> Result<Response, Error> {
-        let p = self.profile()?;
-        let Some(metric) = p.metrics.power.as_ref().map(|m| m.get_ref()) else {
-            return Err(Error::NotImplemented {
-                func: Func::Statistics,
-            });
-        };
+        let ps = self.profiles()?;
         let s = Session::for_call(cx).await?;
-        let shape = p.outlets.index;
-        let mut columns = vec![column(&metric.oid)];
-        if let Some(scale) = &metric.scale_from {
-            columns.push(column(&scale.oid));
-        }
-        let refs: Vec<&[u32]> = columns.iter().map(Vec::as_slice).collect();
-        let walked = s.walk(&refs).await?;
-        let digits: BTreeMap<Vec<u32>, i64> = walked
-            .get(1)
-            .into_iter()
-            .flatten()
-            .filter_map(|(i, v)| {
-                let key = key(shape, i, metric.scale_from.as_ref()?.suffix.as_deref())?;
-                Some((key, v.as_integer()?))
+        // Every generation's power column (and digits column) in one walk; the first with rows
+        // answers.
+        let mut cols = Columns::default();
+        let metered: Vec<(&Profile, &Metric, usize, Option<usize>)> = ps
+            .iter()
+            .filter_map(|p| {
+                let m = p.metrics.power.as_ref()?.get_ref();
+                let value = cols.add(&m.oid);
+                let digits = m.scale_from.as_ref().map(|sc| cols.add(&sc.oid));
+                Some((p, m, value, digits))
             })
             .collect();
-        let mut ports: BTreeMap<Vec<u32>, PortState> = BTreeMap::new();
-        for (i, v) in &walked[0] {
-            let (Some(k), Some(raw)) = (key(shape, i, metric.suffix.as_deref()), v.as_integer())
-            else {
-                continue;
-            };
-            let mut port = PortState::new(identity(&k));
-            port.power = metric.value(raw, digits.get(&k).copied());
-            ports.insert(k, port);
+        let walked = s.walk(&cols.refs()).await?;
+        for (p, metric, value, digits_at) in metered {
+            let shape = p.outlets.index;
+            let digits: BTreeMap<Vec<u32>, i64> = digits_at
+                .map(|d| &walked[d])
+                .into_iter()
+                .flatten()
+                .filter_map(|(i, v)| {
+                    let k = key(shape, i, metric.scale_from.as_ref()?.suffix.as_deref())?;
+                    Some((k, v.as_integer()?))
+                })
+                .collect();
+            let mut ports: BTreeMap<Vec<u32>, PortState> = BTreeMap::new();
+            for (i, v) in &walked[value] {
+                let (Some(k), Some(raw)) =
+                    (key(shape, i, metric.suffix.as_deref()), v.as_integer())
+                else {
+                    continue;
+                };
+                let mut port = PortState::new(identity(&k));
+                port.power = metric.value(raw, digits.get(&k).copied());
+                ports.insert(k, port);
+            }
+            if !ports.is_empty() {
+                return Ok(Response {
+                    hostname: None,
+                    ports: ports.into_values().collect(),
+                    params: vec![],
+                });
+            }
         }
-        if ports.is_empty() {
-            // A model of the family that does not meter its outlets: them without power, not
-            // an error DCImanager would report on every poll.
-            tracing::warn!(
-                "the PDU does not meter its outlets ({} has no rows): statistics lists them without power",
-                metric.oid
-            );
-            let listed = outlets(&s, p).await?;
-            return Ok(Response {
-                hostname: None,
-                ports: listed
-                    .into_iter()
-                    .map(|o| PortState::new(o.identity))
-                    .collect(),
-                params: vec![],
-            });
-        }
+        // A model that does not meter its outlets (one sysObjectID often covers metered and
+        // switched-only models): its outlets without power, not an error DCImanager would
+        // report on every poll.
+        let listed = outlets(&s, ps).await?;
+        tracing::warn!(
+            "the PDU does not meter its outlets (no power reading has rows): statistics lists them without power"
+        );
         Ok(Response {
             hostname: None,
-            ports: ports.into_values().collect(),
+            ports: listed
+                .into_iter()
+                .map(|o| PortState::new(o.identity))
+                .collect(),
             params: vec![],
         })
     }
@@ -238,117 +264,187 @@ impl Handler for ProfilePdu {
 }
 
 impl ProfilePdu {
-    /// The outlet `port` names, found with one GET of its state (and pending column).
+    /// The outlet `port` names, in the first generation that has it: one GET of its state (and
+    /// pending column) per generation tried.
     async fn find(&self, cx: &Context, port: &PortId) -> Result<Found, Error> {
-        let p = self.profile()?;
-        let o = &p.outlets;
-        let noun = o.noun.clone();
-        let k = parse_identity(o.index, port.as_str()).ok_or_else(|| PduError::NotAnOutlet {
-            identity: port.as_str().to_owned(),
-            noun: format!("an {noun}"),
-            shape: match o.index {
-                IndexShape::Number => "a number from 1",
-                IndexShape::UnitNumber => "unit.number",
-            },
-        })?;
-        let control = o
-            .control
-            .as_ref()
-            .map(|c| c.get_ref())
+        let ps = self.profiles()?;
+        let switched: Vec<&Profile> = ps.iter().filter(|p| p.outlets.control.is_some()).collect();
+        let first = switched
+            .first()
             .ok_or(Error::NotImplemented { func: Func::PortOn })?;
-        let source = o.state[0].get_ref();
-        let at = |oid: &str| [column(oid), k.clone()].concat();
-        let outlet = Outlet {
-            name: format!("{noun} {}", port.as_str()),
-            state: state_oid(source, &k),
-            decode: decode(source),
-            on: Command {
-                oid: at(&control.on.oid),
-                value: control.on.value,
-            },
-            off: Command {
-                oid: at(&control.off.oid),
-                value: control.off.value,
-            },
-            reboot: match &control.reset {
-                Reset::Native(a) => Some(Command {
-                    oid: at(&a.oid),
-                    value: a.value,
+        let noun = first.outlets.noun.clone();
+        let mut s = Session::for_call(cx).await?;
+        for p in &switched {
+            let o = &p.outlets;
+            let Some(k) = parse_identity(o.index, port.as_str()) else {
+                continue;
+            };
+            let Some(control) = o.control.as_ref().map(|c| c.get_ref()) else {
+                continue;
+            };
+            let source = o.state[0].get_ref();
+            let at = |oid: &str| [column(oid), k.clone()].concat();
+            let outlet = Outlet {
+                name: format!("{} {}", o.noun, port.as_str()),
+                state: state_oid(source, &k),
+                decode: decode(source),
+                on: Command {
+                    oid: at(&control.on.oid),
+                    value: control.on.value,
+                },
+                off: Command {
+                    oid: at(&control.off.oid),
+                    value: control.off.value,
+                },
+                reboot: match &control.reset {
+                    Reset::Native(a) => Some(Command {
+                        oid: at(&a.oid),
+                        value: a.value,
+                    }),
+                    Reset::Sequence(_) => None,
+                },
+                pending: o.pending.as_ref().map(|pd| Pending {
+                    oid: at(pd.oid.get_ref()),
+                    value: pd.value,
                 }),
-                Reset::Sequence(_) => None,
-            },
-            pending: o.pending.as_ref().map(|pd| Pending {
-                oid: at(pd.oid.get_ref()),
-                value: pd.value,
-            }),
-            within: Outlet::bounded(Duration::from_secs(o.confirm.within_s), cx.limits().confirm),
-            every: Duration::from_millis(o.confirm.poll_ms),
-        };
-        let s = Session::for_call(cx).await?;
-        match Found::find(s, outlet).await? {
-            Ok(found) => Ok(found),
-            Err(s) => Err(PduError::NoSuchOutlet {
-                target: s.target().to_owned(),
-                noun,
-                identity: port.as_str().to_owned(),
-            }
-            .into()),
+                within: Outlet::bounded(
+                    Duration::from_secs(o.confirm.within_s),
+                    cx.limits().confirm,
+                ),
+                every: Duration::from_millis(o.confirm.poll_ms),
+            };
+            s = match Found::find(s, outlet).await? {
+                Ok(found) => return Ok(found),
+                Err(s) => s,
+            };
         }
+        if parse_identity(first.outlets.index, port.as_str()).is_none() {
+            return Err(PduError::NotAnOutlet {
+                identity: port.as_str().to_owned(),
+                noun: format!("an {noun}"),
+                shape: match first.outlets.index {
+                    IndexShape::Number => "a number from 1",
+                    IndexShape::UnitNumber => "unit.number",
+                },
+            }
+            .into());
+        }
+        Err(PduError::NoSuchOutlet {
+            target: s.target().to_owned(),
+            noun,
+            identity: port.as_str().to_owned(),
+        }
+        .into())
+    }
+}
+
+/// Columns walked together, each once.
+#[derive(Default)]
+struct Columns(Vec<Vec<u32>>);
+
+impl Columns {
+    /// The position of `oid`'s column, added if new.
+    fn add(&mut self, oid: &str) -> usize {
+        let c = column(oid);
+        match self.0.iter().position(|x| *x == c) {
+            Some(i) => i,
+            None => {
+                self.0.push(c);
+                self.0.len() - 1
+            }
+        }
+    }
+
+    fn refs(&self) -> Vec<&[u32]> {
+        self.0.iter().map(Vec::as_slice).collect()
     }
 }
 
 /// Every outlet with its admin status (the first state source with a value for it) and its
-/// name (the first non-empty name column), in one walk.
-async fn outlets(s: &Session, p: &Profile) -> Result<Vec<PortState>, Error> {
-    let o = &p.outlets;
-    let shape = o.index;
-    let mut columns: Vec<Vec<u32>> = o.state.iter().map(|st| column(&st.get_ref().oid)).collect();
-    columns.extend(o.names.iter().map(|n| column(n.get_ref())));
-    let refs: Vec<&[u32]> = columns.iter().map(Vec::as_slice).collect();
-    let walked = s.walk(&refs).await?;
-    let mut ports: BTreeMap<Vec<u32>, PortState> = BTreeMap::new();
-    for (st, cells) in o.state.iter().zip(&walked) {
-        let st = st.get_ref();
-        let decode = decode(st);
-        for (i, v) in cells {
-            let (Some(k), Some(v)) = (key(shape, i, st.suffix.as_deref()), v.as_integer()) else {
-                continue;
-            };
-            let port = ports
-                .entry(k.clone())
-                .or_insert_with(|| PortState::new(identity(&k)));
-            if port.admin_status.is_none() {
-                port.admin_status = Some(decode.apply(v).to_protocol());
-            }
-        }
-    }
-    if ports.is_empty() {
-        return Err(PduError::NoTables {
-            target: s.target().to_owned(),
-            name: p.profile.name.clone(),
-            tables: o
+/// name (the first non-empty name column), from the first profile whose tables answer; every
+/// profile's columns in one walk. A profile without a state (a metered-only model) lists the
+/// outlets of its first name column, their admin status unknown.
+async fn outlets(s: &Session, ps: &[Profile]) -> Result<Vec<PortState>, Error> {
+    let mut cols = Columns::default();
+    let places: Vec<(Vec<usize>, Vec<usize>)> = ps
+        .iter()
+        .map(|p| {
+            let st = p
+                .outlets
                 .state
                 .iter()
-                .map(|st| st.get_ref().oid.clone())
-                .collect::<Vec<_>>()
-                .join(", "),
-        }
-        .into());
-    }
-    for cells in &walked[o.state.len()..] {
-        for (i, v) in cells {
-            let Some(k) = key(shape, i, None) else {
-                continue;
-            };
-            if let (Some(port), Some(name)) = (ports.get_mut(&k), v.as_text())
-                && port.description.is_none()
-                && !name.trim().is_empty()
-            {
-                port.description = Some(name);
+                .map(|st| cols.add(&st.get_ref().oid))
+                .collect();
+            let names = p
+                .outlets
+                .names
+                .iter()
+                .map(|n| cols.add(n.get_ref()))
+                .collect();
+            (st, names)
+        })
+        .collect();
+    let walked = s.walk(&cols.refs()).await?;
+    for (p, (st_at, names_at)) in ps.iter().zip(&places) {
+        let o = &p.outlets;
+        let shape = o.index;
+        let mut ports: BTreeMap<Vec<u32>, PortState> = BTreeMap::new();
+        for (st, at) in o.state.iter().zip(st_at) {
+            let st = st.get_ref();
+            let decode = decode(st);
+            for (i, v) in &walked[*at] {
+                let (Some(k), Some(v)) = (key(shape, i, st.suffix.as_deref()), v.as_integer())
+                else {
+                    continue;
+                };
+                let port = ports
+                    .entry(k.clone())
+                    .or_insert_with(|| PortState::new(identity(&k)));
+                if port.admin_status.is_none() {
+                    port.admin_status = Some(decode.apply(v).to_protocol());
+                }
             }
         }
+        if o.state.is_empty()
+            && let Some(at) = names_at.first()
+        {
+            for (i, _) in &walked[*at] {
+                if let Some(k) = key(shape, i, None) {
+                    let mut port = PortState::new(identity(&k));
+                    port.admin_status = Some(dci_protocol::PortStatus::Unknown);
+                    ports.insert(k, port);
+                }
+            }
+        }
+        if ports.is_empty() {
+            continue;
+        }
+        for at in names_at {
+            for (i, v) in &walked[*at] {
+                let Some(k) = key(shape, i, None) else {
+                    continue;
+                };
+                if let (Some(port), Some(name)) = (ports.get_mut(&k), v.as_text())
+                    && port.description.is_none()
+                    && !name.trim().is_empty()
+                {
+                    port.description = Some(name);
+                }
+            }
+        }
+        return Ok(ports.into_values().collect());
     }
-    Ok(ports.into_values().collect())
+    let first = ps.first();
+    Err(PduError::NoTables {
+        target: s.target().to_owned(),
+        family: first.map_or_else(String::new, |p| p.profile.family().to_owned()),
+        tables: ps
+            .iter()
+            .flat_map(|p| p.outlets.state.iter().map(|st| st.get_ref().oid.clone()))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+    .into())
 }
 
 /// The power helper's map of a state source.

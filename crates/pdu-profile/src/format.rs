@@ -60,6 +60,16 @@ pub struct Meta {
     pub name: String,
     /// The MIB the OIDs come from, with its revision where known.
     pub mib: String,
+    /// The family's tables in words, for "has none of the … tables" ("APC outlet"); the name
+    /// when absent.
+    pub family: Option<String>,
+}
+
+impl Meta {
+    /// The family's tables in words.
+    pub fn family(&self) -> &str {
+        self.family.as_deref().unwrap_or(&self.name)
+    }
 }
 
 /// Detection: sysObjectID prefixes are a hint; the probe columns decide (one APC sysObjectID
@@ -101,7 +111,8 @@ pub struct Outlets {
     /// A column that says whether an outlet can be switched at all.
     pub switchable: Option<Switchable>,
     /// Where the state is read, in order: the first source with a value for the outlet wins
-    /// (PDU2's switching state, else its on/off sensor).
+    /// (PDU2's switching state, else its on/off sensor). None for a metered-only model.
+    #[serde(default)]
     pub state: Vec<Spanned<StateSource>>,
     /// A column that says a command is still on its way (APC rPDU2's command pending).
     pub pending: Option<Pending>,
@@ -497,11 +508,12 @@ impl Profile {
                     "a control needs a state to confirm it: add [[outlets.state]]".into(),
                 ));
             }
-            (None, true) => {
+            // A metered-only model: its outlets are the rows of its first name column.
+            (None, true) if self.outlets.names.is_empty() => {
                 return Err((
                     0,
                     "outlets.state".into(),
-                    "outlets need a state source".into(),
+                    "outlets need a state source, or a name column to list them".into(),
                 ));
             }
             _ => {}

@@ -13,10 +13,5 @@
 pub mod engine;
 pub mod format;
 
-pub use engine::{ProfilePdu, run};
+pub use engine::{ProfilePdu, run, run_all};
 pub use format::{Profile, ProfileError};
-
-/// Profiles of families whose handlers are still written by hand, checked by this crate's tests
-/// until the engine drives them (a profile handler's own tests check its profile).
-pub const PENDING: &[(&str, &str)] =
-    &[("apc-rpdu2.toml", include_str!("../profiles/apc-rpdu2.toml"))];

@@ -1,58 +1,78 @@
-//! A DCImanager PDU handler for APC switched and metered-by-outlet PDUs (PowerNet-MIB).
-//!
-//! Three generations of outlet tables, chosen by what the device answers, newest first: rPDU2
-//! (AP86xx/AP89xx and later), rPDU (AP79xx), MasterSwitch sPDUOutletCtl (AP92xx/AP96xx).
-//! Device knowledge only: [`oids`] holds the objects, [`values`] the enumerations and their
-//! maps, [`handler`] what each function does. Sessions, walks and confirmed switching come from
-//! snmp-core.
+//! A DCImanager PDU handler for APC switched and metered-by-outlet PDUs (PowerNet-MIB), built
+//! from device profiles: three generations of outlet tables, tried newest first, the first whose
+//! tables answer driving the device: rPDU2 (AP86xx/AP89xx and later; `apc-rpdu2.toml`), rPDU
+//! (AP79xx; `apc-rpdu.toml`), MasterSwitch sPDUOutletCtl (AP92xx/AP96xx;
+//! `apc-masterswitch.toml`), and an rPDU2 that meters without switching
+//! (`apc-rpdu2-metered.toml`: its outlets by name, admin status unknown). The engine is
+//! pdu-profile's; this crate is the profiles and their tests.
 
-pub mod handler;
-pub mod oids;
-pub mod values;
+/// The profiles, compiled in, in the order they are tried.
+pub const PROFILES: &[(&str, &str)] = &[
+    ("apc-rpdu2.toml", include_str!("../apc-rpdu2.toml")),
+    ("apc-rpdu.toml", include_str!("../apc-rpdu.toml")),
+    (
+        "apc-masterswitch.toml",
+        include_str!("../apc-masterswitch.toml"),
+    ),
+    (
+        "apc-rpdu2-metered.toml",
+        include_str!("../apc-rpdu2-metered.toml"),
+    ),
+];
 
-pub use handler::ApcPdu;
-
-/// `conformance.follow` (read by `cargo xtask conformance`) says the same as [`oids`] and
-/// [`values`].
 #[cfg(test)]
-mod conformance_rules {
-    use crate::oids::{rpdu_control, rpdu_status, rpdu2_control, rpdu2_status};
-    use crate::values::{ImmediateCommand, Rpdu2State, RpduState};
+mod tests {
+    use pdu_profile::Profile;
+    use pdu_profile::format::Reset;
+
+    fn read(k: usize) -> Profile {
+        let (name, text) = super::PROFILES[k];
+        Profile::parse(name, text).unwrap_or_else(|e| panic!("{e}"))
+    }
 
     #[test]
-    fn match_the_oids_and_values() {
-        let dotted = |o: &[u32]| o.iter().map(u32::to_string).collect::<Vec<_>>().join(".");
-        let (on, off, reboot) = (
-            ImmediateCommand::On.to_wire(),
-            ImmediateCommand::Off.to_wire(),
-            ImmediateCommand::Reboot.to_wire(),
-        );
-        assert_eq!(
-            (Rpdu2State::from_wire(2), Rpdu2State::from_wire(1)),
-            (Rpdu2State::On, Rpdu2State::Off)
-        );
-        assert_eq!(
-            (RpduState::from_wire(1), RpduState::from_wire(2)),
-            (RpduState::On, RpduState::Off)
-        );
-        let rules: Vec<&str> = include_str!("../conformance.follow")
+    fn the_profiles_read_and_only_rpdu2_meters() {
+        let all: Vec<Profile> = (0..super::PROFILES.len()).map(read).collect();
+        assert!(all.iter().all(|p| p.profile.name == all[0].profile.name));
+        assert!(all[0].metrics.power.is_some() && all[3].metrics.power.is_some());
+        assert!(all[1].metrics.power.is_none() && all[2].metrics.power.is_none());
+        // Every switching generation reboots with its own command.
+        for p in &all[..3] {
+            let c = p.outlets.control.as_ref().expect("a control").get_ref();
+            assert!(matches!(c.reset, Reset::Native(_)), "{}", p.profile.id);
+        }
+        assert!(all[3].outlets.control.is_none() && all[3].outlets.state.is_empty());
+    }
+
+    /// `conformance.follow` (read by `cargo xtask conformance`) says what the profiles say:
+    /// each command column's immediate on/off/reboot leads to the state column's on/off/on.
+    #[test]
+    fn conformance_rules_match_the_profiles() {
+        let rules: Vec<String> = include_str!("../conformance.follow")
             .lines()
             .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(str::to_owned)
             .collect();
-        assert_eq!(
-            rules,
-            [
-                format!(
-                    "{} {} {on}>2/{off}>1/{reboot}>2",
-                    dotted(rpdu2_control::COMMAND),
-                    dotted(rpdu2_status::STATE)
-                ),
-                format!(
-                    "{} {} {on}>1/{off}>2/{reboot}>1",
-                    dotted(rpdu_control::COMMAND),
-                    dotted(rpdu_status::STATE)
-                ),
-            ]
-        );
+        let mut want = Vec::new();
+        for k in 0..2 {
+            let p = read(k);
+            let c = p.outlets.control.as_ref().expect("a control").get_ref();
+            let st = p.outlets.state[0].get_ref();
+            let Reset::Native(reboot) = &c.reset else {
+                panic!("a reboot command")
+            };
+            want.push(format!(
+                "{} {} {}>{}/{}>{}/{}>{}",
+                c.on.oid,
+                st.oid,
+                c.on.value,
+                st.on[0],
+                c.off.value,
+                st.off[0],
+                reboot.value,
+                st.on[0]
+            ));
+        }
+        assert_eq!(rules, want);
     }
 }

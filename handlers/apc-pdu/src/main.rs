@@ -1,5 +1,5 @@
-//! `apc-pdu`: DCImanager's PDU handler for APC switched and metered-by-outlet PDUs.
+//! `apc-pdu`: DCImanager's PDU handler for APC switched and metered PDUs, from its profiles.
 
 fn main() -> std::process::ExitCode {
-    dci_protocol::run(apc_pdu::ApcPdu)
+    pdu_profile::run_all(apc_pdu::PROFILES)
 }
