@@ -48,6 +48,7 @@ use crate::flags::Flags;
 use crate::workspace::{self, MUSL};
 
 /// One thing to measure.
+#[derive(Clone)]
 struct Case {
     label: String,
     program: PathBuf,
@@ -65,7 +66,7 @@ struct Figures {
 }
 
 pub fn run(args: &[String]) -> Result<()> {
-    let flags = Flags::parse(args, &["runs"], &[])?;
+    let flags = Flags::parse(args, &["runs", "before"], &[])?;
     let runs: usize = flags
         .value("runs")
         .unwrap_or("50")
@@ -75,10 +76,15 @@ pub fn run(args: &[String]) -> Result<()> {
         Some("ups") => ups(runs),
         Some("switch") => switch(flags.value("runs").map_or(Ok(20), str::parse)?),
         Some("ipmi") => ipmi(runs),
-        Some("pdu") => pdu(flags.value("runs").map_or(Ok(20), str::parse)?),
+        Some("pdu") => pdu(
+            flags.value("runs").map_or(Ok(20), str::parse)?,
+            flags.value("before").map(PathBuf::from),
+        ),
         Some("vlan") => vlan(flags.value("runs").map_or(Ok(20), str::parse)?),
         Some("mac") => mac(flags.value("runs").map_or(Ok(10), str::parse)?),
-        _ => bail!("usage: cargo xtask bench ups|switch|ipmi|pdu|vlan|mac [--runs N]"),
+        _ => bail!(
+            "usage: cargo xtask bench ups|switch|ipmi|pdu|vlan|mac [--runs N] [--before DIR (pdu: the same cases with DIR's apc-pdu and rpcm-pdu)]"
+        ),
     }
 }
 
@@ -704,60 +710,106 @@ fn vlan(runs: usize) -> Result<()> {
     })
 }
 
-fn pdu(runs: usize) -> Result<()> {
-    let b = SnmpBench::prepare("pdu", &["apc-pdu", "ibm-blade-pdu"], "seed_blade.py")?;
+fn pdu(runs: usize, before: Option<PathBuf>) -> Result<()> {
+    let b = SnmpBench::prepare(
+        "pdu",
+        &["apc-pdu", "ibm-blade-pdu", "rpcm-pdu"],
+        "seed_blade.py",
+    )?;
     b.generate(&["pdu", "apc", "--ports", "24", "--community", "apc24"])?;
+    b.generate(&["pdu", "rpcm", "--ports", "24", "--community", "rpcm24"])?;
     b.generate(&["pdu", "blade", "--ports", "14", "--community", "bc14"])?;
     let (release, scratch) = (&b.release, &b.scratch);
-    b.with_snmpsim(&["apc-pdu", "ibm-blade-pdu"], |agent| {
+    // Each case of a handler, and its twin from `before` when given.
+    let twins = |cases: Vec<Case>| -> Vec<Case> {
+        let mut out = Vec::new();
+        for c in cases {
+            let name = c
+                .program
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned());
+            let twin = match (&before, name.as_deref()) {
+                (Some(dir), Some(n @ ("apc-pdu" | "rpcm-pdu"))) => Some(Case {
+                    label: format!("{} (before)", c.label),
+                    program: dir.join(n),
+                    ..c.clone()
+                }),
+                _ => None,
+            };
+            out.push(c);
+            out.extend(twin);
+        }
+        out
+    };
+    b.with_snmpsim(&["apc-pdu", "ibm-blade-pdu", "rpcm-pdu"], |agent| {
         preamble(runs, Some("SNMP"));
         let relay = Relay::start(agent)?;
         for (title, which) in [
             ("24-outlet APC rPDU2 (metered), SNMP v2c", "apc"),
+            ("24-output RPCM, SNMP v2c", "rpcm"),
             ("14-bay BladeCenter, SNMP v1", "blade"),
         ] {
             print_line(&format!("\n{title} (snmpsim)\n"));
             counted_table("SNMP", runs, agent, &relay, |port| {
-                pdu_cases(scratch, release, &b.python, &b.seed, which, port)
+                Ok(twins(pdu_cases(scratch, release, &b.python, &b.seed, which, port)?))
             })?;
         }
         // port_off to the confirmed answer, on an outlet that follows at once.
-        let exe = release.join("apc-pdu");
-        let request = |func: &str, port: u16| -> Result<PathBuf> {
-            let p = scratch.join(format!("apc-{func}-{port}.xml"));
-            std::fs::write(
-                &p,
-                format!(
-                    "<doc><func>{func}</func><device_params><ip>127.0.0.1:{port}</ip><snmp_ver>SNMP v2c</snmp_ver><snmp_community>apc24</snmp_community></device_params><port><identity>1</identity></port></doc>"
-                ),
-            )?;
-            Ok(p)
-        };
-        let case = |func: &str, port: u16| -> Result<Case> {
-            Ok(Case {
-                label: format!("apc-pdu {func} 1"),
-                program: exe.clone(),
-                args: vec![],
-                stdin: Some(request(func, port)?),
-                env: vec![],
-            })
-        };
-        let (on, off) = (case("port_on", agent)?, case("port_off", agent)?);
-        let mut walls = Vec::with_capacity(runs);
-        for _ in 0..runs {
-            run_once(&on)?;
-            let started = Instant::now();
-            run_once(&off)?;
-            walls.push(started.elapsed());
+        print_line("\nport_off 1 to the confirmed answer (the outlet follows at once; switched back on, untimed, between runs)\n");
+        print_line("| case | median wall | SNMP requests |");
+        print_line("|---|---|---|");
+        for (handler, community) in [("apc-pdu", "apc24"), ("rpcm-pdu", "rpcm24")] {
+            let request = |func: &str, port: u16| -> Result<PathBuf> {
+                let p = scratch.join(format!("{community}-{func}-{port}.xml"));
+                std::fs::write(
+                    &p,
+                    format!(
+                        "<doc><func>{func}</func><device_params><ip>127.0.0.1:{port}</ip><snmp_ver>SNMP v2c</snmp_ver><snmp_community>{community}</snmp_community></device_params><port><identity>1</identity></port></doc>"
+                    ),
+                )?;
+                Ok(p)
+            };
+            let case = |func: &str, port: u16| -> Result<Case> {
+                Ok(Case {
+                    label: format!("{handler} {func} 1"),
+                    program: release.join(handler),
+                    args: vec![],
+                    stdin: Some(request(func, port)?),
+                    env: vec![],
+                })
+            };
+            for (on, off, off_relay) in [(case("port_on", agent)?, case("port_off", agent)?, case("port_off", relay.port)?)]
+                .into_iter()
+                .flat_map(|(on, off, off_relay)| {
+                    let t = twins(vec![on, off, off_relay]);
+                    if t.len() == 6 {
+                        vec![
+                            (t[0].clone(), t[2].clone(), t[4].clone()),
+                            (t[1].clone(), t[3].clone(), t[5].clone()),
+                        ]
+                    } else {
+                        vec![(t[0].clone(), t[1].clone(), t[2].clone())]
+                    }
+                })
+            {
+                let mut walls = Vec::with_capacity(runs);
+                for _ in 0..runs {
+                    run_once(&on)?;
+                    let started = Instant::now();
+                    run_once(&off)?;
+                    walls.push(started.elapsed());
+                }
+                walls.sort();
+                run_once(&on)?;
+                let requests = relay.count(|| run_once(&off_relay))?;
+                run_once(&on)?;
+                print_line(&format!(
+                    "| {} | {:.2} ms | {requests} |",
+                    off.label,
+                    walls[runs / 2].as_secs_f64() * 1e3
+                ));
+            }
         }
-        walls.sort();
-        run_once(&on)?;
-        let requests = relay.count(|| run_once(&case("port_off", relay.port)?))?;
-        run_once(&on)?;
-        print_line(&format!(
-            "\napc-pdu port_off 1 to the confirmed answer (outlet follows at once): median {:.2} ms over {runs} runs, {requests} SNMP requests (GET finding the outlet and reading its state, SET, GET confirming)",
-            walls[runs / 2].as_secs_f64() * 1e3
-        ));
         Ok(())
     })
 }
@@ -781,6 +833,34 @@ fn pdu_cases(
         )
     };
     let target = format!("127.0.0.1:{port}");
+    if which == "rpcm" {
+        return Ok(vec![
+            Case {
+                label: "rpcm-pdu status".into(),
+                program: release.join("rpcm-pdu"),
+                args: vec![],
+                stdin: Some(request("rpcm", &target, "v2c", "rpcm24")?),
+                env: vec![],
+            },
+            Case {
+                label: "snmpbulkwalk -Cr50 the output state column".into(),
+                program: PathBuf::from("/usr/bin/snmpbulkwalk"),
+                args: [
+                    "-v2c",
+                    "-c",
+                    "rpcm24",
+                    "-Cr50",
+                    "-On",
+                    &target,
+                    "1.3.6.1.4.1.46235.2.4.2.1.4",
+                ]
+                .map(String::from)
+                .to_vec(),
+                stdin: None,
+                env: net_snmp_env,
+            },
+        ]);
+    }
     Ok(if which == "apc" {
         vec![
             Case {
