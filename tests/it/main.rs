@@ -8,6 +8,7 @@ mod harness;
 mod ipmi;
 mod malformed;
 mod pdus;
+mod profile_pdus;
 mod runtime;
 mod snmp_switch;
 mod testbed;

@@ -23,11 +23,11 @@ const RPCM: &str = "rpcm-pdu";
 const APC: &str = "apc-pdu";
 
 /// Confirmation limit for the tests that wait for an outlet that never follows.
-const CONFIRM_2S: (&str, &str) = ("DCIH_CONFIRM_TIMEOUT", "2");
-const DEBUG: (&str, &str) = ("RUST_LOG", "snmp_core=debug");
+pub(crate) const CONFIRM_2S: (&str, &str) = ("DCIH_CONFIRM_TIMEOUT", "2");
+pub(crate) const DEBUG: (&str, &str) = ("RUST_LOG", "snmp_core=debug");
 
 /// snmpsim serving `pdus` (community → PDU).
-fn sim(name: &str, pdus: &[(&str, &Pdu)]) -> Snmpsim {
+pub(crate) fn sim(name: &str, pdus: &[(&str, &Pdu)]) -> Snmpsim {
     let data = data_dir(&format!("pdu-{name}"));
     for (community, pdu) in pdus {
         pdu.recording.write(data.dir(), community);
@@ -39,11 +39,18 @@ fn blade14() -> Pdu {
     Pdu::new(Kind::Blade, outlets(Kind::Blade, 14))
 }
 
-fn on(handler: &str, s: &Snmpsim, v: SnmpVersion, c: &str, func: Func, id: Option<&str>) -> Answer {
+pub(crate) fn on(
+    handler: &str,
+    s: &Snmpsim,
+    v: SnmpVersion,
+    c: &str,
+    func: Func,
+    id: Option<&str>,
+) -> Answer {
     on_env(handler, s, v, c, func, id, &[])
 }
 
-fn on_env(
+pub(crate) fn on_env(
     handler: &str,
     s: &Snmpsim,
     v: SnmpVersion,
@@ -62,7 +69,7 @@ fn on_env(
 }
 
 #[track_caller]
-fn same(what: &str, got: &[PortState], want: &[PortState]) {
+pub(crate) fn same(what: &str, got: &[PortState], want: &[PortState]) {
     assert_eq!(got.len(), want.len(), "{what}: ports\n got {got:#?}");
     for (g, w) in got.iter().zip(want) {
         assert_eq!(g, w, "{what}: port {}", w.identity);
@@ -71,7 +78,7 @@ fn same(what: &str, got: &[PortState], want: &[PortState]) {
 
 /// The admin status of the first `n` ports of a status answer.
 #[track_caller]
-fn admin(a: &Answer, n: usize) -> Vec<Option<dci_protocol::PortStatus>> {
+pub(crate) fn admin(a: &Answer, n: usize) -> Vec<Option<dci_protocol::PortStatus>> {
     a.response()
         .ports
         .iter()
@@ -81,7 +88,7 @@ fn admin(a: &Answer, n: usize) -> Vec<Option<dci_protocol::PortStatus>> {
 }
 
 #[track_caller]
-fn state(a: &Answer, id: &str, want: dci_protocol::PortStatus) {
+pub(crate) fn state(a: &Answer, id: &str, want: dci_protocol::PortStatus) {
     let p = a.port();
     assert_eq!((p.identity.as_str(), p.admin_status), (id, Some(want)));
 }

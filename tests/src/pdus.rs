@@ -1,6 +1,8 @@
 //! PDU recordings generated from the MIBs, each with the facts a handler must report about it:
-//! an IBM BladeCenter (BLADE-MIB), an RPCM (enterprise 46235), and APC PDUs of the three
-//! generations (PowerNet-MIB rPDU2, rPDU, MasterSwitch sPDUOutletCtl), metered or not.
+//! an IBM BladeCenter (BLADE-MIB), an RPCM (enterprise 46235), APC PDUs of the three
+//! generations (PowerNet-MIB rPDU2, rPDU, MasterSwitch sPDUOutletCtl), metered or not, Eaton
+//! ePDUs alone or daisy-chained (EATON-EPDU-MIB), Raritan PX2/PX3 (PDU2-MIB) and Dominion PX
+//! (PDU-MIB), ServerTech Sentry4 and Sentry3.
 //!
 //! The expectations are an independent model, written again here from the MIBs' definitions
 //! (the enumerations, on which number is on), never from handler code.
@@ -60,6 +62,10 @@ pub struct Outlet {
     pub load: u32,
     /// BladeCenter: a blade is installed.
     pub present: bool,
+    /// The PDU lets it be switched (Eaton, Raritan PDU2, Sentry: a column says so).
+    pub switchable: bool,
+    /// The PDU gives its watts (else it sends the MIB's "not available", where it has one).
+    pub metered: bool,
 }
 
 /// The PDU families generated.
@@ -78,7 +84,28 @@ pub enum Kind {
     ApcRpdu,
     /// APC MasterSwitch (sPDUOutletCtl).
     ApcMasterSwitch,
+    /// Eaton ePDU (EATON-EPDU-MIB): `units` daisy-chained, strappingIndex 0 the master, the
+    /// outlets shared out between them in order.
+    Eaton {
+        /// Units in the chain.
+        units: u32,
+    },
+    /// Raritan PX2/PX3 (PDU2-MIB), pduId 1.
+    RaritanPdu2 {
+        /// The switching state and operation columns are there (else only the on/off sensor,
+        /// as in a PX3 walked by LibreNMS).
+        switching: bool,
+    },
+    /// Raritan Dominion PX (PDU-MIB).
+    RaritanPx,
+    /// ServerTech Sentry4: tower 1, eight outlets an input cord.
+    Sentry4,
+    /// ServerTech Sentry3: tower 1, eight outlets an infeed.
+    Sentry3,
 }
+
+/// Outlets an infeed (input cord) of a generated Sentry.
+const SENTRY_PER_INFEED: u32 = 8;
 
 /// A generated PDU: its outlets, and the recording.
 #[derive(Debug, Clone)]
@@ -91,6 +118,23 @@ pub struct Pdu {
     pub recording: Snmprec,
 }
 
+/// The index arcs of outlet `n` of `count` in a PDU of `kind`, dotted.
+fn index(kind: Kind, n: u32, count: u32) -> String {
+    match kind {
+        Kind::Eaton { units } => {
+            let per = count.div_ceil(units.max(1));
+            format!("{}.{}", (n - 1) / per, (n - 1) % per + 1)
+        }
+        Kind::RaritanPdu2 { .. } => format!("1.{n}"),
+        Kind::Sentry4 | Kind::Sentry3 => format!(
+            "1.{}.{}",
+            (n - 1) / SENTRY_PER_INFEED + 1,
+            (n - 1) % SENTRY_PER_INFEED + 1
+        ),
+        _ => n.to_string(),
+    }
+}
+
 const BLADE_STATUS: &str = "1.3.6.1.4.1.2.3.51.2.22.1.5.1.1";
 const BLADE_CONTROL: &str = "1.3.6.1.4.1.2.3.51.2.22.1.6.1.1";
 const RPCM_OUTPUT: &str = "1.3.6.1.4.1.46235.2.4.2.1";
@@ -101,8 +145,17 @@ const RPDU_STATUS: &str = "1.3.6.1.4.1.318.1.1.12.3.5.1.1";
 const RPDU_CONTROL: &str = "1.3.6.1.4.1.318.1.1.12.3.3.1.1";
 const SPDU_CONTROL: &str = "1.3.6.1.4.1.318.1.1.4.4.2.1";
 
-fn at(entry: &str, column: u32, n: u32) -> String {
-    format!("{entry}.{column}.{n}")
+const EATON_OUTLET: &str = "1.3.6.1.4.1.534.6.6.7.6";
+const PDU2_CONFIG: &str = "1.3.6.1.4.1.13742.6.3.5.3.1";
+const PDU2_DIGITS: &str = "1.3.6.1.4.1.13742.6.3.5.4.1.7";
+const PDU2_CONTROL: &str = "1.3.6.1.4.1.13742.6.4.1.2.1";
+const PDU2_SENSOR: &str = "1.3.6.1.4.1.13742.6.5.4.3.1";
+const PX_OUTLET: &str = "1.3.6.1.4.1.13742.4.1.2.2.1";
+const ST4_OUTLET: &str = "1.3.6.1.4.1.1718.4.1.8";
+const ST3_OUTLET: &str = "1.3.6.1.4.1.1718.3.2.3.1";
+
+fn at(entry: &str, column: u32, ix: impl std::fmt::Display) -> String {
+    format!("{entry}.{column}.{ix}")
 }
 
 /// `count` outlets in a pattern: every third one off, names "srv-N" (bay 2 of a BladeCenter
@@ -123,6 +176,8 @@ pub fn outlets(kind: Kind, count: u32) -> Vec<Outlet> {
                 follow: Follow::Now,
                 load: if n % 3 != 0 { 40 + 7 * n } else { 0 },
                 present,
+                switchable: true,
+                metered: true,
             }
         })
         .collect()
@@ -134,8 +189,9 @@ impl Pdu {
         let mut rec = Snmprec::new();
         rec.add("1.3.6.1.2.1.1.1.0", Value::string(descr(kind)))
             .add("1.3.6.1.2.1.1.5.0", Value::string("pdu-under-test"));
+        let count = u32::try_from(outlets.len()).expect("a few outlets");
         for o in &outlets {
-            write_outlet(&mut rec, kind, o);
+            write_outlet(&mut rec, kind, o, &index(kind, o.n, count));
         }
         Pdu {
             kind,
@@ -154,14 +210,43 @@ impl Pdu {
         Pdu::new(self.kind, self.outlets)
     }
 
+    /// Outlet `n` cannot be switched (the PDU's column says so).
+    pub fn fixed(mut self, n: u32) -> Pdu {
+        self.outlets
+            .iter_mut()
+            .for_each(|o| o.switchable &= o.n != n);
+        Pdu::new(self.kind, self.outlets)
+    }
+
+    /// Outlet `n` sends the MIB's "not available" for its watts.
+    pub fn unmetered(mut self, n: u32) -> Pdu {
+        self.outlets.iter_mut().for_each(|o| o.metered &= o.n != n);
+        Pdu::new(self.kind, self.outlets)
+    }
+
+    /// The identity DCImanager knows outlet `n` by: `N`; `U.N` on an Eaton chain of more than
+    /// one unit; `T.I.N` on a Sentry.
+    pub fn identity(&self, n: u32) -> String {
+        let count = u32::try_from(self.outlets.len()).expect("a few outlets");
+        let ix = index(self.kind, n, count);
+        match self.kind {
+            Kind::Eaton { units: 1 } | Kind::RaritanPdu2 { .. } => {
+                ix.rsplit('.').next().unwrap_or_default().to_owned()
+            }
+            _ => ix,
+        }
+    }
+
     /// What `status` must answer.
     pub fn expected_status(&self) -> Vec<PortState> {
         self.outlets
             .iter()
             .map(|o| {
-                let mut p = PortState::new(o.n.to_string());
+                let mut p = PortState::new(self.identity(o.n));
                 p.description = match self.kind {
                     Kind::Rpcm => None,
+                    // outletName empty on every fourth: the label, the outlet's number.
+                    Kind::RaritanPdu2 { .. } if o.n % 4 == 1 => Some(o.n.to_string()),
                     Kind::Blade if !o.present => Some("Not installed".into()),
                     Kind::Blade if o.name == "(No name)" => Some(format!("Blade {}", o.n)),
                     _ => Some(o.name.clone()),
@@ -176,13 +261,14 @@ impl Pdu {
             .collect()
     }
 
-    /// What `statistics` must answer on a metered APC: watts per outlet.
+    /// What `statistics` must answer on a PDU that meters its outlets: watts per outlet, none
+    /// where the PDU says "not available".
     pub fn expected_statistics(&self) -> Vec<PortState> {
         self.outlets
             .iter()
             .map(|o| {
-                let mut p = PortState::new(o.n.to_string());
-                p.power = Some(f64::from(o.load));
+                let mut p = PortState::new(self.identity(o.n));
+                p.power = o.metered.then_some(f64::from(o.load));
                 p
             })
             .collect()
@@ -196,6 +282,11 @@ fn descr(kind: Kind) -> &'static str {
         Kind::ApcRpdu2 { .. } => "APC Web/SNMP Management Card (MN:AP8941)",
         Kind::ApcRpdu => "APC Web/SNMP Management Card (MN:AP7921)",
         Kind::ApcMasterSwitch => "APC MasterSwitch AP9212",
+        Kind::Eaton { .. } => "Eaton ePDU MA 1P IN:C20 16A OUT:20xC13, 4xC19",
+        Kind::RaritanPdu2 { .. } => "Raritan PX3-5190R",
+        Kind::RaritanPx => "Raritan Dominion PX DPXR12-20L",
+        Kind::Sentry4 => "Sentry Switched PDU PRO2",
+        Kind::Sentry3 => "Sentry Switched CDU",
     }
 }
 
@@ -231,7 +322,7 @@ fn follow_stateful(role: &str, o: &Outlet, state: i32, map: &str) -> String {
     )
 }
 
-fn write_outlet(rec: &mut Snmprec, kind: Kind, o: &Outlet) {
+fn write_outlet(rec: &mut Snmprec, kind: Kind, o: &Outlet, ix: &str) {
     let n = o.n;
     let ni = i32::try_from(n).expect("a small index");
     let load = i32::try_from(o.load).expect("a small load");
@@ -321,6 +412,165 @@ fn write_outlet(rec: &mut Snmprec, kind: Kind, o: &Outlet) {
                     &follow_both(o, state, "1>1/2>2/3>1"),
                 )
                 .add(&at(SPDU_CONTROL, 4, n), Value::string(&o.name));
+        }
+        Kind::Eaton { .. } => {
+            // outletControlStatus off(0)/on(1)/pendingOff(2)/pendingOn(3); the Off, On and
+            // Reboot command objects each take the delay (0 = now) and read -1 when nothing
+            // is pending; outletControlSwitchable switchable(1)/notSwitchable(2); outletWatts
+            // negative when not available; outletWh; outletCurrent in mA.
+            let m = ix.rsplit('.').next().unwrap_or_default();
+            let command =
+                |code: u32| format!("2:follow|role=command,group=o{n},value=-1,as={code}");
+            rec.add(
+                &at(EATON_OUTLET, 1, format!("1.2.{ix}")),
+                Value::string(&format!("A{m}")),
+            )
+            .add(
+                &at(EATON_OUTLET, 1, format!("1.3.{ix}")),
+                Value::string(&o.name),
+            )
+            .add(
+                &at(EATON_OUTLET, 4, format!("1.3.{ix}")),
+                Value::Integer(load * 1000 / 230),
+            )
+            .add(
+                &at(EATON_OUTLET, 5, format!("1.3.{ix}")),
+                Value::Integer(if o.metered { load } else { -1 }),
+            )
+            .add(
+                &at(EATON_OUTLET, 5, format!("1.4.{ix}")),
+                Value::Integer(load * 100),
+            )
+            .variation(
+                &at(EATON_OUTLET, 6, format!("1.2.{ix}")),
+                &follow_state(o, i32::from(o.on), "0>0/1>1/2>1"),
+            )
+            .variation(&at(EATON_OUTLET, 6, format!("1.3.{ix}")), &command(0))
+            .variation(&at(EATON_OUTLET, 6, format!("1.4.{ix}")), &command(1))
+            .variation(&at(EATON_OUTLET, 6, format!("1.5.{ix}")), &command(2))
+            .add(
+                &at(EATON_OUTLET, 6, format!("1.9.{ix}")),
+                Value::Integer(if o.switchable { 1 } else { 2 }),
+            );
+        }
+        Kind::RaritanPdu2 { switching } => {
+            // outletLabel "N", outletName (empty on every fourth), outletSwitchable
+            // true(1)/false(2); outletSwitchingState and the onOff sensor (type 14) on(7)/
+            // off(8); switchingOperation off(0)/on(1)/cycle(2); sensor values (Unsigned32)
+            // with their decimal digits: activePower (5) in 0.1 W, activeEnergy (8) in Wh,
+            // rmsCurrent (1) in mA.
+            let state = if o.on { 7 } else { 8 };
+            let name = if n % 4 == 1 { "" } else { o.name.as_str() };
+            let unsigned = |v: i32| Value::Gauge32(u32::try_from(v).expect("a load"));
+            rec.add(&at(PDU2_CONFIG, 2, ix), Value::string(&n.to_string()))
+                .add(&at(PDU2_CONFIG, 3, ix), Value::string(name))
+                .add(
+                    &at(PDU2_CONFIG, 28, ix),
+                    Value::Integer(if o.switchable { 1 } else { 2 }),
+                )
+                .add(&format!("{PDU2_DIGITS}.{ix}.1"), Value::Gauge32(3))
+                .add(&format!("{PDU2_DIGITS}.{ix}.5"), Value::Gauge32(1))
+                .add(&format!("{PDU2_DIGITS}.{ix}.8"), Value::Gauge32(0))
+                .add(
+                    &format!("{PDU2_SENSOR}.4.{ix}.1"),
+                    unsigned(load * 1000 / 230),
+                )
+                .add(&format!("{PDU2_SENSOR}.4.{ix}.5"), unsigned(load * 10))
+                .add(&format!("{PDU2_SENSOR}.4.{ix}.8"), unsigned(load * 100));
+            if switching {
+                let map = "0>8/1>7/2>7";
+                rec.variation(
+                    &at(PDU2_CONTROL, 2, ix),
+                    &follow_command(o, i32::from(o.on)),
+                )
+                .variation(&at(PDU2_CONTROL, 3, ix), &follow_state(o, state, map))
+                .variation(
+                    &format!("{PDU2_SENSOR}.3.{ix}.14"),
+                    &follow_state(o, state, map),
+                );
+            } else {
+                rec.add(&format!("{PDU2_SENSOR}.3.{ix}.14"), Value::Integer(state));
+            }
+        }
+        Kind::RaritanPx => {
+            // outletLabel; outletOperationalState error(-1)/off(0)/on(1)/cycling(2), read and
+            // written; outletCurrent mA, outletActivePower W, outletWattHours Wh.
+            rec.add(&at(PX_OUTLET, 1, n), Value::Integer(ni))
+                .add(&at(PX_OUTLET, 2, n), Value::string(&o.name))
+                .variation(
+                    &at(PX_OUTLET, 3, n),
+                    &follow_both(o, i32::from(o.on), "0>0/1>1/2>1"),
+                )
+                .add(&at(PX_OUTLET, 4, n), Value::Integer(load * 1000 / 230))
+                .add(&at(PX_OUTLET, 7, n), Value::Integer(load))
+                .add(&at(PX_OUTLET, 31, n), Value::Integer(load * 100));
+        }
+        Kind::Sentry4 => {
+            // st4OutletID "AAN", st4OutletName; st4OutletState on(1)/off(2);
+            // st4OutletActivePower W (-1 not available), st4OutletCurrent 0.01 A,
+            // st4OutletEnergy Wh; st4OutletControlState: on(11)/off(10) idle, pendOn(8) while a
+            // command is on its way, fixedOn(1) on an outlet that cannot be switched;
+            // st4OutletControlAction on(1)/off(2)/reboot(3).
+            let m = ix.rsplit('.').next().unwrap_or_default();
+            rec.add(
+                &at(ST4_OUTLET, 2, format!("1.2.{ix}")),
+                Value::string(&format!("AA{m}")),
+            )
+            .add(
+                &at(ST4_OUTLET, 2, format!("1.3.{ix}")),
+                Value::string(&o.name),
+            )
+            .variation(
+                &at(ST4_OUTLET, 3, format!("1.1.{ix}")),
+                &follow_state(o, if o.on { 1 } else { 2 }, "1>1/2>2/3>1"),
+            )
+            .add(
+                &at(ST4_OUTLET, 3, format!("1.3.{ix}")),
+                Value::Integer(load * 100 / 230),
+            )
+            .add(
+                &at(ST4_OUTLET, 3, format!("1.7.{ix}")),
+                Value::Integer(if o.metered { load } else { -1 }),
+            )
+            .add(
+                &at(ST4_OUTLET, 3, format!("1.14.{ix}")),
+                Value::Integer(load * 100),
+            )
+            .variation(
+                &at(ST4_OUTLET, 5, format!("1.2.{ix}")),
+                &follow_command(o, 0),
+            );
+            let control = at(ST4_OUTLET, 5, format!("1.1.{ix}"));
+            if o.switchable {
+                rec.variation(&control, &follow_pending(o, if o.on { 11 } else { 10 }, 8));
+            } else {
+                rec.add(&control, Value::Integer(1));
+            }
+        }
+        Kind::Sentry3 => {
+            // outletID, outletName; outletCapabilities BITS onSense(0), powerControl(2);
+            // outletStatus off(0)/on(1)/offWait(2)/onWait(3)/…; outletControlAction on(1)/
+            // off(2)/reboot(3); outletLoadValue 0.01 A, outletPower W (-1 not available),
+            // outletEnergy Wh.
+            let m = ix.rsplit('.').next().unwrap_or_default();
+            let capabilities = if o.switchable { 0xA0 } else { 0x80 };
+            rec.add(&at(ST3_OUTLET, 2, ix), Value::string(&format!("AA{m}")))
+                .add(&at(ST3_OUTLET, 3, ix), Value::string(&o.name))
+                .add(
+                    &at(ST3_OUTLET, 4, ix),
+                    Value::OctetString(vec![capabilities, 0]),
+                )
+                .variation(
+                    &at(ST3_OUTLET, 5, ix),
+                    &follow_state(o, i32::from(o.on), "1>1/2>0/3>1"),
+                )
+                .add(&at(ST3_OUTLET, 7, ix), Value::Integer(load * 100 / 230))
+                .variation(&at(ST3_OUTLET, 11, ix), &follow_command(o, 0))
+                .add(
+                    &at(ST3_OUTLET, 14, ix),
+                    Value::Integer(if o.metered { load } else { -1 }),
+                )
+                .add(&at(ST3_OUTLET, 18, ix), Value::Integer(load * 100));
         }
     }
 }

@@ -18,7 +18,7 @@ use dci_protocol::{
 use snmp_core::Session;
 use snmp_core::power::{Command, Decode, Found, Outlet, Pending, Wanted};
 
-use crate::format::{IndexShape, Metric, Profile, ProfileError, Reset, StateSource};
+use crate::format::{Action, Metric, Outlets, Profile, ProfileError, Reset, StateSource};
 
 /// The environment variable naming a profile file that replaces the compiled-in one.
 pub const PROFILE_ENV: &str = "DCIH_PDU_PROFILE";
@@ -74,6 +74,18 @@ pub enum PduError {
         noun: String,
         /// The identity.
         identity: String,
+    },
+    /// The device says the outlet cannot be switched.
+    #[error("{target}: {noun} {identity} cannot be switched (the device says so in {column})")]
+    NotSwitchable {
+        /// `host:port`.
+        target: String,
+        /// The profile's noun.
+        noun: String,
+        /// The identity.
+        identity: String,
+        /// The column that says so.
+        column: String,
     },
     /// The profile cannot be used.
     #[error(transparent)]
@@ -194,31 +206,29 @@ impl Handler for ProfilePdu {
             .collect();
         let walked = s.walk(&cols.refs()).await?;
         for (p, metric, value, digits_at) in metered {
-            let shape = p.outlets.index;
+            let o = &p.outlets;
             let digits: BTreeMap<Vec<u32>, i64> = digits_at
                 .map(|d| &walked[d])
                 .into_iter()
                 .flatten()
                 .filter_map(|(i, v)| {
-                    let k = key(shape, i, metric.scale_from.as_ref()?.suffix.as_deref())?;
-                    Some((k, v.as_integer()?))
+                    let k = key(o, i, metric.scale_from.as_ref()?.suffix.as_deref())?;
+                    Some((k, number(v)?))
                 })
                 .collect();
             let mut ports: BTreeMap<Vec<u32>, PortState> = BTreeMap::new();
             for (i, v) in &walked[value] {
-                let (Some(k), Some(raw)) =
-                    (key(shape, i, metric.suffix.as_deref()), v.as_integer())
-                else {
+                let (Some(k), Some(raw)) = (key(o, i, metric.suffix.as_deref()), number(v)) else {
                     continue;
                 };
-                let mut port = PortState::new(identity(&k));
+                let mut port = PortState::new(String::new());
                 port.power = metric.value(raw, digits.get(&k).copied());
                 ports.insert(k, port);
             }
             if !ports.is_empty() {
                 return Ok(Response {
                     hostname: None,
-                    ports: ports.into_values().collect(),
+                    ports: identified(o, ports),
                     params: vec![],
                 });
             }
@@ -264,8 +274,8 @@ impl Handler for ProfilePdu {
 }
 
 impl ProfilePdu {
-    /// The outlet `port` names, in the first generation that has it: one GET of its state (and
-    /// pending column) per generation tried.
+    /// The outlet `port` names, in the first generation (and state source) that has it: one
+    /// GET of its state, pending and switchable columns per source tried.
     async fn find(&self, cx: &Context, port: &PortId) -> Result<Found, Error> {
         let ps = self.profiles()?;
         let switched: Vec<&Profile> = ps.iter().filter(|p| p.outlets.control.is_some()).collect();
@@ -276,56 +286,71 @@ impl ProfilePdu {
         let mut s = Session::for_call(cx).await?;
         for p in &switched {
             let o = &p.outlets;
-            let Some(k) = parse_identity(o.index, port.as_str()) else {
+            let Some(k) = parse_identity(o, port.as_str()) else {
                 continue;
             };
             let Some(control) = o.control.as_ref().map(|c| c.get_ref()) else {
                 continue;
             };
-            let source = o.state[0].get_ref();
             let at = |oid: &str| [column(oid), k.clone()].concat();
-            let outlet = Outlet {
-                name: format!("{} {}", o.noun, port.as_str()),
-                state: state_oid(source, &k),
-                decode: decode(source),
-                on: Command {
-                    oid: at(&control.on.oid),
-                    value: control.on.value,
-                },
-                off: Command {
-                    oid: at(&control.off.oid),
-                    value: control.off.value,
-                },
-                reboot: match &control.reset {
-                    Reset::Native(a) => Some(Command {
-                        oid: at(&a.oid),
-                        value: a.value,
+            let command = |a: &Action| Command {
+                oid: at(&a.oid),
+                value: a.value,
+            };
+            let guard = o.switchable.as_ref().map(|sw| at(sw.oid.get_ref()));
+            for source in &o.state {
+                let source = source.get_ref();
+                let outlet = Outlet {
+                    name: format!("{} {}", o.noun, port.as_str()),
+                    state: state_oid(source, &k),
+                    decode: decode(source),
+                    on: command(&control.on),
+                    off: command(&control.off),
+                    reboot: match &control.reset {
+                        Reset::Native(a) => Some(command(a)),
+                        Reset::Sequence(_) => None,
+                    },
+                    pending: o.pending.as_ref().map(|pd| Pending {
+                        oid: at(pd.oid.get_ref()),
+                        values: pd.values.clone(),
                     }),
-                    Reset::Sequence(_) => None,
-                },
-                pending: o.pending.as_ref().map(|pd| Pending {
-                    oid: at(pd.oid.get_ref()),
-                    value: pd.value,
-                }),
-                within: Outlet::bounded(
-                    Duration::from_secs(o.confirm.within_s),
-                    cx.limits().confirm,
-                ),
-                every: Duration::from_millis(o.confirm.poll_ms),
-            };
-            s = match Found::find(s, outlet).await? {
-                Ok(found) => return Ok(found),
-                Err(s) => s,
-            };
+                    within: Outlet::bounded(
+                        Duration::from_secs(o.confirm.within_s),
+                        cx.limits().confirm,
+                    ),
+                    every: Duration::from_millis(o.confirm.poll_ms),
+                };
+                let extra: Vec<&[u32]> = guard.iter().map(Vec::as_slice).collect();
+                s = match Found::find_with(s, outlet, &extra).await? {
+                    Ok((found, extra)) => {
+                        let refused = o
+                            .switchable
+                            .as_ref()
+                            .zip(extra.first().and_then(Option::as_ref))
+                            .is_some_and(|(sw, v)| sw.allows(v) == Some(false));
+                        if refused {
+                            return Err(PduError::NotSwitchable {
+                                target: found.session.target().to_owned(),
+                                noun: o.noun.clone(),
+                                identity: port.as_str().to_owned(),
+                                column: o
+                                    .switchable
+                                    .as_ref()
+                                    .map_or_else(String::new, |sw| sw.oid.get_ref().clone()),
+                            }
+                            .into());
+                        }
+                        return Ok(found);
+                    }
+                    Err(s) => s,
+                };
+            }
         }
-        if parse_identity(first.outlets.index, port.as_str()).is_none() {
+        if parse_identity(&first.outlets, port.as_str()).is_none() {
             return Err(PduError::NotAnOutlet {
                 identity: port.as_str().to_owned(),
                 noun: format!("an {noun}"),
-                shape: match first.outlets.index {
-                    IndexShape::Number => "a number from 1",
-                    IndexShape::UnitNumber => "unit.number",
-                },
+                shape: first.outlets.index.words(),
             }
             .into());
         }
@@ -387,19 +412,17 @@ async fn outlets(s: &Session, ps: &[Profile]) -> Result<Vec<PortState>, Error> {
     let walked = s.walk(&cols.refs()).await?;
     for (p, (st_at, names_at)) in ps.iter().zip(&places) {
         let o = &p.outlets;
-        let shape = o.index;
         let mut ports: BTreeMap<Vec<u32>, PortState> = BTreeMap::new();
         for (st, at) in o.state.iter().zip(st_at) {
             let st = st.get_ref();
             let decode = decode(st);
             for (i, v) in &walked[*at] {
-                let (Some(k), Some(v)) = (key(shape, i, st.suffix.as_deref()), v.as_integer())
-                else {
+                let (Some(k), Some(v)) = (key(o, i, st.suffix.as_deref()), v.as_integer()) else {
                     continue;
                 };
                 let port = ports
                     .entry(k.clone())
-                    .or_insert_with(|| PortState::new(identity(&k)));
+                    .or_insert_with(|| PortState::new(String::new()));
                 if port.admin_status.is_none() {
                     port.admin_status = Some(decode.apply(v).to_protocol());
                 }
@@ -409,8 +432,8 @@ async fn outlets(s: &Session, ps: &[Profile]) -> Result<Vec<PortState>, Error> {
             && let Some(at) = names_at.first()
         {
             for (i, _) in &walked[*at] {
-                if let Some(k) = key(shape, i, None) {
-                    let mut port = PortState::new(identity(&k));
+                if let Some(k) = key(o, i, None) {
+                    let mut port = PortState::new(String::new());
                     port.admin_status = Some(dci_protocol::PortStatus::Unknown);
                     ports.insert(k, port);
                 }
@@ -421,7 +444,7 @@ async fn outlets(s: &Session, ps: &[Profile]) -> Result<Vec<PortState>, Error> {
         }
         for at in names_at {
             for (i, v) in &walked[*at] {
-                let Some(k) = key(shape, i, None) else {
+                let Some(k) = key(o, i, None) else {
                     continue;
                 };
                 if let (Some(port), Some(name)) = (ports.get_mut(&k), v.as_text())
@@ -432,7 +455,7 @@ async fn outlets(s: &Session, ps: &[Profile]) -> Result<Vec<PortState>, Error> {
                 }
             }
         }
-        return Ok(ports.into_values().collect());
+        return Ok(identified(o, ports));
     }
     let first = ps.first();
     Err(PduError::NoTables {
@@ -470,29 +493,62 @@ fn column(oid: &str) -> Vec<u32> {
     oid.split('.').filter_map(|a| a.parse().ok()).collect()
 }
 
-/// The outlet key of a row index: its first arcs, by shape, once the suffix is stripped.
-fn key(shape: IndexShape, index: &[u32], suffix: Option<&str>) -> Option<Vec<u32>> {
+/// The outlet key of a row index: its arcs, by shape, once the suffix is stripped.
+fn key(o: &Outlets, index: &[u32], suffix: Option<&str>) -> Option<Vec<u32>> {
     let index = match suffix {
         Some(sfx) => index.strip_suffix(column(sfx).as_slice())?,
         None => index,
     };
-    let n = match shape {
-        IndexShape::Number => 1,
-        IndexShape::UnitNumber => 2,
-    };
-    (index.len() == n).then(|| index.to_vec())
+    (index.len() == o.index.arcs()).then(|| index.to_vec())
 }
 
-/// The identity DCImanager sees: `N`, or `U.N`.
-fn identity(k: &[u32]) -> String {
-    k.iter().map(u32::to_string).collect::<Vec<_>>().join(".")
+/// The identities DCImanager sees for `keys`: the index arcs joined (`N`, `U.N`, `T.I.N`), the
+/// unit left out where the device reports only the profile's single unit.
+fn identities<'k>(o: &Outlets, keys: impl Iterator<Item = &'k Vec<u32>> + Clone) -> Vec<String> {
+    let single = o.single_unit.as_ref().map(|u| column(u.get_ref()));
+    let short = single.is_some_and(|u| keys.clone().all(|k| k.starts_with(&u)));
+    keys.map(|k| {
+        let arcs = if short { &k[k.len() - 1..] } else { &k[..] };
+        arcs.iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(".")
+    })
+    .collect()
 }
 
-/// The key an identity names, if it has the shape.
-fn parse_identity(shape: IndexShape, s: &str) -> Option<Vec<u32>> {
-    let k: Vec<u32> = s
+/// The outlets of `ports`, in index order, each with its identity.
+fn identified(o: &Outlets, ports: BTreeMap<Vec<u32>, PortState>) -> Vec<PortState> {
+    let names = identities(o, ports.keys());
+    ports
+        .into_values()
+        .zip(names)
+        .map(|(mut port, identity)| {
+            port.identity = identity;
+            port
+        })
+        .collect()
+}
+
+/// The key an identity names: the index arcs, or the outlet number alone for a profile with a
+/// single unit. The outlet number counts from 1.
+fn parse_identity(o: &Outlets, s: &str) -> Option<Vec<u32>> {
+    let arcs: Vec<u32> = s
         .split('.')
-        .map(|a| a.parse::<u32>().ok().filter(|n| *n >= 1))
+        .map(|a| a.parse::<u32>().ok())
         .collect::<Option<_>>()?;
-    key(shape, &k, None)
+    if *arcs.last()? == 0 {
+        return None;
+    }
+    match &o.single_unit {
+        Some(u) if arcs.len() == 1 => Some([column(u.get_ref()), arcs].concat()),
+        _ => key(o, &arcs, None),
+    }
+}
+
+/// A reading as a number: an INTEGER, or an unsigned type (PDU2's sensor values and decimal
+/// digits are Unsigned32).
+fn number(v: &snmp_core::Value) -> Option<i64> {
+    v.as_integer()
+        .or_else(|| v.as_unsigned().and_then(|u| i64::try_from(u).ok()))
 }

@@ -90,9 +90,33 @@ pub enum IndexShape {
     /// One arc, the outlet number: the identity is `N`.
     #[serde(rename = "N")]
     Number,
-    /// Two arcs, unit then outlet (Eaton's daisy chain): the identity is `U.N`.
+    /// Two arcs, unit then outlet (Eaton's daisy chain, Raritan's pduId): the identity is
+    /// `U.N` (or `N`, see [`Outlets::single_unit`]).
     #[serde(rename = "unit.N")]
     UnitNumber,
+    /// Three arcs, tower, infeed and outlet (ServerTech Sentry): the identity is `T.I.N`.
+    #[serde(rename = "tower.infeed.N")]
+    TowerInfeedNumber,
+}
+
+impl IndexShape {
+    /// How many arcs an outlet's index has.
+    pub fn arcs(self) -> usize {
+        match self {
+            IndexShape::Number => 1,
+            IndexShape::UnitNumber => 2,
+            IndexShape::TowerInfeedNumber => 3,
+        }
+    }
+
+    /// The shape in words, for errors.
+    pub fn words(self) -> &'static str {
+        match self {
+            IndexShape::Number => "a number from 1",
+            IndexShape::UnitNumber => "unit.number",
+            IndexShape::TowerInfeedNumber => "tower.infeed.number",
+        }
+    }
 }
 
 /// The outlets of the family.
@@ -104,6 +128,10 @@ pub struct Outlets {
     /// What the family calls an outlet, in errors and logs ("outlet", "output", "bay").
     #[serde(default = "Outlets::default_noun")]
     pub noun: String,
+    /// The index arcs before the outlet number of a device that is one unit (Eaton's daisy
+    /// chain master `"0"`, Raritan's pduId `"1"`): where the device reports no other unit, its
+    /// outlets are `N`, not `U.N`; `U.N` names them too.
+    pub single_unit: Option<Spanned<String>>,
     /// Name columns, the first non-empty one wins (Raritan PX3: outletName empty, outletLabel
     /// set).
     #[serde(default)]
@@ -128,14 +156,44 @@ impl Outlets {
     }
 }
 
-/// A column whose values say whether an outlet can be switched.
+/// A column that says whether an outlet can be switched: the INTEGERs that mean it can
+/// (`yes`), or those that mean it cannot (`no`), or a bit of a BITS value (`bit`, 0 the first,
+/// as the MIB numbers them): exactly one of the three.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Switchable {
     /// The column.
     pub oid: Spanned<String>,
-    /// The values that mean it can.
+    /// The values that mean it can (Eaton switchable(1), Raritan true(1)).
+    #[serde(default)]
     pub yes: Vec<i64>,
+    /// The values that mean it cannot (Sentry4 fixedOn, lockedOff, lockedOn).
+    #[serde(default)]
+    pub no: Vec<i64>,
+    /// The BITS position that says it can (Sentry3 outletCapabilities powerControl(2)).
+    pub bit: Option<u32>,
+}
+
+impl Switchable {
+    /// Whether `v`, the column's value, says the outlet can be switched; `None` when `v` is
+    /// not of the column's type.
+    pub fn allows(&self, v: &snmp_core::Value) -> Option<bool> {
+        match self.bit {
+            Some(bit) => {
+                let bytes = v.as_bytes()?;
+                let byte = bytes.get(bit as usize / 8).copied().unwrap_or(0);
+                Some(byte & (0x80 >> (bit % 8)) != 0)
+            }
+            None => {
+                let i = v.as_integer()?;
+                Some(if self.yes.is_empty() {
+                    !self.no.contains(&i)
+                } else {
+                    self.yes.contains(&i)
+                })
+            }
+        }
+    }
 }
 
 /// One source of an outlet's state: a column and the map of its INTEGERs. A value in none of
@@ -160,14 +218,15 @@ pub struct StateSource {
     pub fault: Vec<i64>,
 }
 
-/// A command-pending column: while it reads `value`, the outlet is transitional.
+/// A command-pending column: while it reads one of `values`, the outlet is transitional.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Pending {
     /// The column.
     pub oid: Spanned<String>,
-    /// The value that means "a command is pending".
-    pub value: i64,
+    /// The values that mean "a command is pending" (APC commandPending(1); Sentry4 pendOn,
+    /// pendOff, reboot, shutdown).
+    pub values: Vec<i64>,
 }
 
 /// How the family switches an outlet.
@@ -455,9 +514,40 @@ impl Profile {
         }
         if let Some(sw) = &self.outlets.switchable {
             oid(&sw.oid, "outlets.switchable.oid".into())?;
+            let given = usize::from(!sw.yes.is_empty())
+                + usize::from(!sw.no.is_empty())
+                + usize::from(sw.bit.is_some());
+            if given != 1 {
+                return Err((
+                    sw.oid.span().start,
+                    "outlets.switchable".into(),
+                    "say what the column means with exactly one of yes, no and bit".into(),
+                ));
+            }
         }
         if let Some(p) = &self.outlets.pending {
             oid(&p.oid, "outlets.pending.oid".into())?;
+            if p.values.is_empty() {
+                return Err((
+                    p.oid.span().start,
+                    "outlets.pending.values".into(),
+                    "the values that mean a command is pending are missing".into(),
+                ));
+            }
+        }
+        if let Some(u) = &self.outlets.single_unit {
+            let arcs = u.get_ref().split('.').count();
+            if !numeric_oid(u.get_ref()) || arcs + 1 != self.outlets.index.arcs() {
+                return Err((
+                    u.span().start,
+                    "outlets.single_unit".into(),
+                    format!(
+                        "'{}' is not the arcs before the outlet number of index {}",
+                        u.get_ref(),
+                        self.outlets.index.words()
+                    ),
+                ));
+            }
         }
         for (k, source) in self.outlets.state.iter().enumerate() {
             let at = source.span().start;

@@ -98,14 +98,15 @@ pub struct Command {
     pub value: i64,
 }
 
-/// An object that says a command is still on its way (APC rPDU2's command-pending column):
-/// while it reads `value`, the outlet is transitional ("not yet"), whatever its state reads.
+/// An object that says a command is still on its way (APC rPDU2's command-pending column,
+/// Sentry4's control state): while it reads one of `values`, the outlet is transitional ("not
+/// yet"), whatever its state reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pending {
     /// The full instance OID.
     pub oid: Vec<u32>,
-    /// The INTEGER that means "a command is pending".
-    pub value: i64,
+    /// The INTEGERs that mean "a command is pending".
+    pub values: Vec<i64>,
 }
 
 /// How a state INTEGER maps onto a [`PowerState`]: a handler's function, or the sets of a
@@ -219,14 +220,29 @@ impl Found {
     /// `Ok(Err(session))` gives the session back when the device has no such state object.
     pub async fn find(
         session: Session,
-        mut outlet: Outlet,
+        outlet: Outlet,
     ) -> Result<Result<Found, Session>, SnmpError> {
-        match find(&session, &mut outlet).await? {
-            Some(now) => Ok(Ok(Found {
-                session,
-                outlet,
-                now,
-            })),
+        Ok(Found::find_with(session, outlet, &[])
+            .await?
+            .map(|(found, _)| found))
+    }
+
+    /// [`Found::find`], reading `extra` objects in the same GET (a profile's "switchable"
+    /// column): their values, `None` where the device lacks one.
+    pub async fn find_with(
+        session: Session,
+        mut outlet: Outlet,
+        extra: &[&[u32]],
+    ) -> Result<Result<(Found, Vec<Option<Value>>), Session>, SnmpError> {
+        match find_with(&session, &mut outlet, extra).await? {
+            Some((now, extra)) => Ok(Ok((
+                Found {
+                    session,
+                    outlet,
+                    now,
+                },
+                extra,
+            ))),
             None => Ok(Err(session)),
         }
     }
@@ -247,13 +263,26 @@ impl Found {
 /// object the device lacks forgets it, so later reads are one object (and on SNMPv1, where a
 /// missing object costs a second request, one request).
 pub async fn find(s: &Session, outlet: &mut Outlet) -> Result<Option<PowerState>, SnmpError> {
-    let Some((v, pending)) = get_state(s, outlet).await? else {
+    Ok(find_with(s, outlet, &[]).await?.map(|(now, _)| now))
+}
+
+/// [`find`], reading `extra` objects in the same GET: their values, `None` where the device
+/// lacks one.
+async fn find_with(
+    s: &Session,
+    outlet: &mut Outlet,
+    extra: &[&[u32]],
+) -> Result<Option<(PowerState, Vec<Option<Value>>)>, SnmpError> {
+    let Some((v, pending, extra)) = get_state(s, outlet, extra).await? else {
         return Ok(None);
     };
     if pending.is_none() {
         outlet.pending = None;
     }
-    Ok(Some(with_pending(s, outlet, &v, pending.as_ref())?))
+    Ok(Some((
+        with_pending(s, outlet, &v, pending.as_ref())?,
+        extra,
+    )))
 }
 
 /// Reads the outlet's state once (with its pending object, in the same GET).
@@ -262,36 +291,39 @@ pub async fn read(s: &Session, outlet: &Outlet) -> Result<PowerState, SnmpError>
         let v = s.get(&[&outlet.state]).await?.remove(0);
         return decode(s, outlet, &v);
     }
-    match get_state(s, outlet).await? {
-        Some((v, pending)) => with_pending(s, outlet, &v, pending.as_ref()),
+    match get_state(s, outlet, &[]).await? {
+        Some((v, pending, _)) => with_pending(s, outlet, &v, pending.as_ref()),
         // Read it alone for the error that names the object.
         None => decode(s, outlet, &s.get(&[&outlet.state]).await?.remove(0)),
     }
 }
 
-/// One GET of the outlet's state object and, where it has one, its pending object: the state's
-/// value and the pending object's (`None` where the device lacks it); `None` when the device
-/// has no such state object.
+/// One GET of the outlet's state object, its pending object where it has one, and `extra`:
+/// the state's value, the pending object's and the extras' (`None` where the device lacks
+/// one); `None` when the device has no such state object.
 async fn get_state(
     s: &Session,
     outlet: &Outlet,
-) -> Result<Option<(Value, Option<Value>)>, SnmpError> {
+    extra: &[&[u32]],
+) -> Result<Option<(Value, Option<Value>, Vec<Option<Value>>)>, SnmpError> {
     let mut oids: Vec<&[u32]> = vec![&outlet.state];
     if let Some(p) = &outlet.pending {
         oids.push(&p.oid);
     }
-    let Some(mut got) = s.get_if_first(&oids).await? else {
+    oids.extend_from_slice(extra);
+    let Some(got) = s.get_if_first(&oids).await? else {
+        return Ok(None);
+    };
+    let mut got = got.into_iter().map(Result::ok);
+    let Some(Some(v)) = got.next() else {
         return Ok(None);
     };
     let pending = if outlet.pending.is_some() {
-        got.pop().and_then(Result::ok)
+        got.next().flatten()
     } else {
         None
     };
-    match got.pop() {
-        Some(Ok(v)) => Ok(Some((v, pending))),
-        _ => Ok(None),
-    }
+    Ok(Some((v, pending, got.collect())))
 }
 
 /// The state `v` read, transitional while the pending object read says a command is pending.
@@ -302,8 +334,11 @@ fn with_pending(
     pending: Option<&Value>,
 ) -> Result<PowerState, SnmpError> {
     let state = decode(s, outlet, v)?;
-    let busy = outlet.pending.as_ref().map(|p| p.value);
-    if busy.is_some() && pending.and_then(Value::as_integer) == busy {
+    let busy = outlet.pending.as_ref().map_or(&[][..], |p| &p.values[..]);
+    if pending
+        .and_then(Value::as_integer)
+        .is_some_and(|v| busy.contains(&v))
+    {
         tracing::debug!(snmp.target = %s.target(), outlet = %outlet.name, state = %state, "a command is pending");
         return Ok(PowerState::Transitional);
     }

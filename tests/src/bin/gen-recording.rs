@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! gen-recording switch --ports N [--modules M] [--no-port-table] [--plain] [--community NAME] DIR
-//! gen-recording pdu blade|rpcm|apc --ports N [--community NAME] DIR
+//! gen-recording pdu blade|rpcm|apc|eaton|raritan|px|sentry4|sentry3 --ports N [--community NAME] DIR
 //! gen-recording vlans cisco|qbridge --ports N --vlans V [--macs M] [--community NAME] DIR
 //! ```
 //!
@@ -123,17 +123,22 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// `gen-recording pdu blade|rpcm|apc --ports N [--community NAME] DIR`: a BladeCenter, an RPCM or
-/// a metered APC rPDU2 PDU from `e2e::pdus`, every outlet following at once.
+/// `gen-recording pdu blade|rpcm|apc|eaton|raritan|px|sentry4|sentry3 --ports N [--community NAME] DIR`: a BladeCenter, an RPCM or
+/// a metered APC rPDU2, an Eaton ePDU, a Raritan PX3 (PDU2-MIB) or Dominion PX, or a Sentry4 or
+/// Sentry3 PDU from `e2e::pdus`, every outlet following at once.
 #[allow(clippy::print_stderr)]
 fn pdu(args: &[String]) -> ExitCode {
     use e2e::pdus::{Kind, Pdu, outlets};
-    const PDU_USAGE: &str =
-        "usage: gen-recording pdu blade|rpcm|apc --ports N [--community NAME] DIR";
+    const PDU_USAGE: &str = "usage: gen-recording pdu blade|rpcm|apc|eaton|raritan|px|sentry4|sentry3 --ports N [--community NAME] DIR";
     let kind = match args.first().map(String::as_str) {
         Some("blade") => Kind::Blade,
         Some("rpcm") => Kind::Rpcm,
         Some("apc") => Kind::ApcRpdu2 { metered: true },
+        Some("eaton") => Kind::Eaton { units: 1 },
+        Some("raritan") => Kind::RaritanPdu2 { switching: true },
+        Some("px") => Kind::RaritanPx,
+        Some("sentry4") => Kind::Sentry4,
+        Some("sentry3") => Kind::Sentry3,
         _ => {
             eprintln!("gen-recording: {PDU_USAGE}");
             return ExitCode::from(2);

@@ -160,3 +160,62 @@ fn metrics_scale_and_leave_out_what_is_not_available() {
     assert_eq!(ma.value(65535, None), None);
     assert_eq!(m(Unit::DeciKilowattHour, vec![]).value(25, None), Some(2.5));
 }
+
+#[test]
+fn switchable_pending_and_single_unit_are_checked() {
+    wrong(
+        "index = \"N\"",
+        "index = \"N\"\nswitchable = { oid = \"1.3.6.1.4.1.9999.1.9\", yes = [1], no = [2] }",
+        11,
+        "outlets.switchable",
+        "exactly one of yes, no and bit",
+    );
+    wrong(
+        "index = \"N\"",
+        "index = \"N\"\npending = { oid = \"1.3.6.1.4.1.9999.1.6\", values = [] }",
+        11,
+        "outlets.pending.values",
+        "a command is pending are missing",
+    );
+    wrong(
+        "index = \"N\"",
+        "index = \"N\"\nsingle_unit = \"0\"",
+        11,
+        "outlets.single_unit",
+        "not the arcs before the outlet number of index a number from 1",
+    );
+    let text = BASE.replacen(
+        "index = \"N\"",
+        "index = \"unit.N\"\nsingle_unit = \"0\"",
+        1,
+    );
+    let p = Profile::parse("t.toml", &text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(p.outlets.index.arcs(), 2);
+}
+
+#[test]
+fn switchable_reads_integers_and_bits() {
+    use snmp_core::Value;
+    let sw = |yes: Vec<i64>, no: Vec<i64>, bit: Option<u32>| Switchable {
+        oid: Spanned::new(0..0, "1.3".to_owned()),
+        yes,
+        no,
+        bit,
+    };
+    assert_eq!(
+        sw(vec![1], vec![], None).allows(&Value::Integer(1)),
+        Some(true)
+    );
+    assert_eq!(
+        sw(vec![1], vec![], None).allows(&Value::Integer(2)),
+        Some(false)
+    );
+    let st4 = sw(vec![], vec![1, 14, 15], None);
+    assert_eq!(st4.allows(&Value::Integer(11)), Some(true));
+    assert_eq!(st4.allows(&Value::Integer(14)), Some(false));
+    // Sentry3 outletCapabilities: onSense(0) and powerControl(2) are 0xA0.
+    let st3 = sw(vec![], vec![], Some(2));
+    assert_eq!(st3.allows(&Value::OctetString(vec![0xA0, 0])), Some(true));
+    assert_eq!(st3.allows(&Value::OctetString(vec![0x80])), Some(false));
+    assert_eq!(st3.allows(&Value::Integer(1)), None);
+}

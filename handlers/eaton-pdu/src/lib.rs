@@ -1,0 +1,25 @@
+//! A DCImanager PDU handler for Eaton ePDUs (EATON-EPDU-MIB), built from its device profile
+//! (`eaton-epdu.toml`): outlets switched by the On/Off/Reboot commands written with 0 (now),
+//! pendingOn/pendingOff read as "not yet", outlets the PDU says are not switchable refused,
+//! watts from outletWatts. Daisy-chained units are `unit.outlet`; a lone ePDU's outlets are
+//! plain numbers. The engine is pdu-profile's; this crate is the profile and its tests.
+
+/// The profiles, compiled in, in the order they are tried.
+pub const PROFILES: &[(&str, &str)] = &[("eaton-epdu.toml", include_str!("../eaton-epdu.toml"))];
+
+#[cfg(test)]
+mod tests {
+    use pdu_profile::Profile;
+    use pdu_profile::format::Reset;
+
+    /// Every profile reads, meters its outlets in watts, and resets with the PDU's own command.
+    #[test]
+    fn the_profiles_read_meter_and_reboot_natively() {
+        for (name, text) in super::PROFILES {
+            let p = Profile::parse(name, text).unwrap_or_else(|e| panic!("{e}"));
+            assert!(p.metrics.power.is_some(), "{name}");
+            let c = p.outlets.control.as_ref().expect("a control").get_ref();
+            assert!(matches!(c.reset, Reset::Native(_)), "{name}");
+        }
+    }
+}

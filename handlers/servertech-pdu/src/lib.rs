@@ -1,0 +1,28 @@
+//! A DCImanager PDU handler for ServerTech Sentry PDUs, built from two device profiles tried in
+//! order: Sentry4 (`sentry4.toml`: st4OutletState, the control state's pending values,
+//! st4OutletControlAction) and Sentry3 (`sentry3.toml`: outletStatus with its wait and error
+//! states, outletControlAction). Outlets are `tower.infeed.outlet`. The engine is
+//! pdu-profile's; this crate is the profiles and their tests.
+
+/// The profiles, compiled in, in the order they are tried.
+pub const PROFILES: &[(&str, &str)] = &[
+    ("sentry4.toml", include_str!("../sentry4.toml")),
+    ("sentry3.toml", include_str!("../sentry3.toml")),
+];
+
+#[cfg(test)]
+mod tests {
+    use pdu_profile::Profile;
+    use pdu_profile::format::Reset;
+
+    /// Every profile reads, meters its outlets in watts, and resets with the PDU's own command.
+    #[test]
+    fn the_profiles_read_meter_and_reboot_natively() {
+        for (name, text) in super::PROFILES {
+            let p = Profile::parse(name, text).unwrap_or_else(|e| panic!("{e}"));
+            assert!(p.metrics.power.is_some(), "{name}");
+            let c = p.outlets.control.as_ref().expect("a control").get_ref();
+            assert!(matches!(c.reset, Reset::Native(_)), "{name}");
+        }
+    }
+}
