@@ -8,7 +8,6 @@
 //! file that replaces it, so a vendor can try a device with `dci-harness` before building.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -16,9 +15,10 @@ use dci_protocol::{
     Context, DeviceType, Error, Func, Handler, Info, PortId, PortState, Requirement, Response,
 };
 use snmp_core::Session;
-use snmp_core::power::{Command, Decode, Found, Outlet, Pending, Wanted};
+use snmp_core::power::{Command, Found, Outlet, Pending, Wanted};
 
-use crate::format::{Action, Metric, Outlets, Profile, ProfileError, Reset, StateSource};
+use crate::format::{Action, Profile, ProfileError, Reset, StateSource};
+use crate::read::{self, Walked};
 
 /// The environment variable naming a profile file that replaces the compiled-in one.
 pub const PROFILE_ENV: &str = "DCIH_PDU_PROFILE";
@@ -194,44 +194,14 @@ impl Handler for ProfilePdu {
         let s = Session::for_call(cx).await?;
         // Every generation's power column (and digits column) in one walk; the first with rows
         // answers.
-        let mut cols = Columns::default();
-        let metered: Vec<(&Profile, &Metric, usize, Option<usize>)> = ps
-            .iter()
-            .filter_map(|p| {
-                let m = p.metrics.power.as_ref()?.get_ref();
-                let value = cols.add(&m.oid);
-                let digits = m.scale_from.as_ref().map(|sc| cols.add(&sc.oid));
-                Some((p, m, value, digits))
-            })
-            .collect();
-        let walked = s.walk(&cols.refs()).await?;
-        for (p, metric, value, digits_at) in metered {
-            let o = &p.outlets;
-            let digits: BTreeMap<Vec<u32>, i64> = digits_at
-                .map(|d| &walked[d])
-                .into_iter()
-                .flatten()
-                .filter_map(|(i, v)| {
-                    let k = key(o, i, metric.scale_from.as_ref()?.suffix.as_deref())?;
-                    Some((k, number(v)?))
-                })
-                .collect();
-            let mut ports: BTreeMap<Vec<u32>, PortState> = BTreeMap::new();
-            for (i, v) in &walked[value] {
-                let (Some(k), Some(raw)) = (key(o, i, metric.suffix.as_deref()), number(v)) else {
-                    continue;
-                };
-                let mut port = PortState::new(String::new());
-                port.power = metric.value(raw, digits.get(&k).copied());
-                ports.insert(k, port);
-            }
-            if !ports.is_empty() {
-                return Ok(Response {
-                    hostname: None,
-                    ports: identified(o, ports),
-                    params: vec![],
-                });
-            }
+        let cols = read::power_columns(ps);
+        let walked = walk(&s, cols).await?;
+        if let Some(ports) = read::power(ps, &walked) {
+            return Ok(Response {
+                hostname: None,
+                ports,
+                params: vec![],
+            });
         }
         // A model that does not meter its outlets (one sysObjectID often covers metered and
         // switched-only models): its outlets without power, not an error DCImanager would
@@ -286,13 +256,13 @@ impl ProfilePdu {
         let mut s = Session::for_call(cx).await?;
         for p in &switched {
             let o = &p.outlets;
-            let Some(k) = parse_identity(o, port.as_str()) else {
+            let Some(k) = read::parse_identity(o, port.as_str()) else {
                 continue;
             };
             let Some(control) = o.control.as_ref().map(|c| c.get_ref()) else {
                 continue;
             };
-            let at = |oid: &str| [column(oid), k.clone()].concat();
+            let at = |oid: &str| [read::arcs(oid), k.clone()].concat();
             let command = |a: &Action| Command {
                 oid: at(&a.oid),
                 value: a.value,
@@ -303,7 +273,7 @@ impl ProfilePdu {
                 let outlet = Outlet {
                     name: format!("{} {}", o.noun, port.as_str()),
                     state: state_oid(source, &k),
-                    decode: decode(source),
+                    decode: read::decode(source),
                     on: command(&control.on),
                     off: command(&control.off),
                     reboot: match &control.reset {
@@ -346,7 +316,7 @@ impl ProfilePdu {
                 };
             }
         }
-        if parse_identity(&first.outlets, port.as_str()).is_none() {
+        if read::parse_identity(&first.outlets, port.as_str()).is_none() {
             return Err(PduError::NotAnOutlet {
                 identity: port.as_str().to_owned(),
                 noun: format!("an {noun}"),
@@ -363,99 +333,19 @@ impl ProfilePdu {
     }
 }
 
-/// Columns walked together, each once.
-#[derive(Default)]
-struct Columns(Vec<Vec<u32>>);
-
-impl Columns {
-    /// The position of `oid`'s column, added if new.
-    fn add(&mut self, oid: &str) -> usize {
-        let c = column(oid);
-        match self.0.iter().position(|x| *x == c) {
-            Some(i) => i,
-            None => {
-                self.0.push(c);
-                self.0.len() - 1
-            }
-        }
-    }
-
-    fn refs(&self) -> Vec<&[u32]> {
-        self.0.iter().map(Vec::as_slice).collect()
-    }
+/// `cols`, walked together (each ending on its own).
+async fn walk(s: &Session, cols: Vec<Vec<u32>>) -> Result<Walked, Error> {
+    let refs: Vec<&[u32]> = cols.iter().map(Vec::as_slice).collect();
+    let rows = s.walk(&refs).await?;
+    Ok(Walked::new(cols, rows))
 }
 
-/// Every outlet with its admin status (the first state source with a value for it) and its
-/// name (the first non-empty name column), from the first profile whose tables answer; every
-/// profile's columns in one walk. A profile without a state (a metered-only model) lists the
-/// outlets of its first name column, their admin status unknown.
+/// Every outlet with its admin status and name ([`read::outlets`]), every profile's columns in
+/// one walk; none of the profiles' tables is an error that says so.
 async fn outlets(s: &Session, ps: &[Profile]) -> Result<Vec<PortState>, Error> {
-    let mut cols = Columns::default();
-    let places: Vec<(Vec<usize>, Vec<usize>)> = ps
-        .iter()
-        .map(|p| {
-            let st = p
-                .outlets
-                .state
-                .iter()
-                .map(|st| cols.add(&st.get_ref().oid))
-                .collect();
-            let names = p
-                .outlets
-                .names
-                .iter()
-                .map(|n| cols.add(n.get_ref()))
-                .collect();
-            (st, names)
-        })
-        .collect();
-    let walked = s.walk(&cols.refs()).await?;
-    for (p, (st_at, names_at)) in ps.iter().zip(&places) {
-        let o = &p.outlets;
-        let mut ports: BTreeMap<Vec<u32>, PortState> = BTreeMap::new();
-        for (st, at) in o.state.iter().zip(st_at) {
-            let st = st.get_ref();
-            let decode = decode(st);
-            for (i, v) in &walked[*at] {
-                let (Some(k), Some(v)) = (key(o, i, st.suffix.as_deref()), v.as_integer()) else {
-                    continue;
-                };
-                let port = ports
-                    .entry(k.clone())
-                    .or_insert_with(|| PortState::new(String::new()));
-                if port.admin_status.is_none() {
-                    port.admin_status = Some(decode.apply(v).to_protocol());
-                }
-            }
-        }
-        if o.state.is_empty()
-            && let Some(at) = names_at.first()
-        {
-            for (i, _) in &walked[*at] {
-                if let Some(k) = key(o, i, None) {
-                    let mut port = PortState::new(String::new());
-                    port.admin_status = Some(dci_protocol::PortStatus::Unknown);
-                    ports.insert(k, port);
-                }
-            }
-        }
-        if ports.is_empty() {
-            continue;
-        }
-        for at in names_at {
-            for (i, v) in &walked[*at] {
-                let Some(k) = key(o, i, None) else {
-                    continue;
-                };
-                if let (Some(port), Some(name)) = (ports.get_mut(&k), v.as_text())
-                    && port.description.is_none()
-                    && !name.trim().is_empty()
-                {
-                    port.description = Some(name);
-                }
-            }
-        }
-        return Ok(identified(o, ports));
+    let walked = walk(s, read::status_columns(ps)).await?;
+    if let Some((_, ports)) = read::outlets(ps, &walked) {
+        return Ok(ports);
     }
     let first = ps.first();
     Err(PduError::NoTables {
@@ -470,85 +360,11 @@ async fn outlets(s: &Session, ps: &[Profile]) -> Result<Vec<PortState>, Error> {
     .into())
 }
 
-/// The power helper's map of a state source.
-fn decode(st: &StateSource) -> Decode {
-    Decode::Sets {
-        on: st.on.clone(),
-        off: st.off.clone(),
-        transitional: st.transitional.clone(),
-    }
-}
-
 /// The state OID of outlet `k` in source `st`.
 fn state_oid(st: &StateSource, k: &[u32]) -> Vec<u32> {
-    let mut oid = [column(&st.oid), k.to_vec()].concat();
+    let mut oid = [read::arcs(&st.oid), k.to_vec()].concat();
     if let Some(sfx) = &st.suffix {
-        oid.extend(column(sfx));
+        oid.extend(read::arcs(sfx));
     }
     oid
-}
-
-/// A checked dotted OID's arcs (the checker refused any other).
-fn column(oid: &str) -> Vec<u32> {
-    oid.split('.').filter_map(|a| a.parse().ok()).collect()
-}
-
-/// The outlet key of a row index: its arcs, by shape, once the suffix is stripped.
-fn key(o: &Outlets, index: &[u32], suffix: Option<&str>) -> Option<Vec<u32>> {
-    let index = match suffix {
-        Some(sfx) => index.strip_suffix(column(sfx).as_slice())?,
-        None => index,
-    };
-    (index.len() == o.index.arcs()).then(|| index.to_vec())
-}
-
-/// The identities DCImanager sees for `keys`: the index arcs joined (`N`, `U.N`, `T.I.N`), the
-/// unit left out where the device reports only the profile's single unit.
-fn identities<'k>(o: &Outlets, keys: impl Iterator<Item = &'k Vec<u32>> + Clone) -> Vec<String> {
-    let single = o.single_unit.as_ref().map(|u| column(u.get_ref()));
-    let short = single.is_some_and(|u| keys.clone().all(|k| k.starts_with(&u)));
-    keys.map(|k| {
-        let arcs = if short { &k[k.len() - 1..] } else { &k[..] };
-        arcs.iter()
-            .map(u32::to_string)
-            .collect::<Vec<_>>()
-            .join(".")
-    })
-    .collect()
-}
-
-/// The outlets of `ports`, in index order, each with its identity.
-fn identified(o: &Outlets, ports: BTreeMap<Vec<u32>, PortState>) -> Vec<PortState> {
-    let names = identities(o, ports.keys());
-    ports
-        .into_values()
-        .zip(names)
-        .map(|(mut port, identity)| {
-            port.identity = identity;
-            port
-        })
-        .collect()
-}
-
-/// The key an identity names: the index arcs, or the outlet number alone for a profile with a
-/// single unit. The outlet number counts from 1.
-fn parse_identity(o: &Outlets, s: &str) -> Option<Vec<u32>> {
-    let arcs: Vec<u32> = s
-        .split('.')
-        .map(|a| a.parse::<u32>().ok())
-        .collect::<Option<_>>()?;
-    if *arcs.last()? == 0 {
-        return None;
-    }
-    match &o.single_unit {
-        Some(u) if arcs.len() == 1 => Some([column(u.get_ref()), arcs].concat()),
-        _ => key(o, &arcs, None),
-    }
-}
-
-/// A reading as a number: an INTEGER, or an unsigned type (PDU2's sensor values and decimal
-/// digits are Unsigned32).
-fn number(v: &snmp_core::Value) -> Option<i64> {
-    v.as_integer()
-        .or_else(|| v.as_unsigned().and_then(|u| i64::try_from(u).ok()))
 }

@@ -12,6 +12,7 @@
 
 pub mod engine;
 pub mod format;
+pub mod read;
 
 pub use engine::{ProfilePdu, run, run_all};
 pub use format::{Profile, ProfileError};
