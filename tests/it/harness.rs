@@ -156,3 +156,59 @@ fn real_answers_have_the_right_shape() {
     };
     assert_eq!(shape::check(&info, &req, &resp), vec![]);
 }
+
+/// `profile check` over recordings generated from the MIBs: an ePDU whose outlets add up to its
+/// input (every check holds), one with a state value outside the map (the check fails, exit 6),
+/// an APC (not of the family); and a wrong profile, named by line and field.
+#[test]
+fn profile_check_reads_recordings_and_judges_them() {
+    use e2e::pdus::{Kind, Pdu, outlets};
+    let dir = crate::cisco_switch::data_dir("profile-check");
+    let good = Pdu::new(Kind::Eaton { units: 1 }, outlets(Kind::Rpcm, 12));
+    good.recording.write(dir.dir(), "eaton");
+    let mut odd = Pdu::new(Kind::Eaton { units: 1 }, outlets(Kind::Rpcm, 4));
+    // outletControlStatus 9 is not in EATON-EPDU-MIB's enumeration.
+    odd.recording.add(
+        "1.3.6.1.4.1.534.6.6.7.6.6.1.2.0.5",
+        e2e::snmprec::Value::Integer(9),
+    );
+    odd.recording.write(dir.dir(), "odd");
+    Pdu::new(Kind::Rpcm, outlets(Kind::Rpcm, 4))
+        .recording
+        .write(dir.dir(), "rpcm");
+    let profile = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../handlers/eaton-pdu/eaton-epdu.toml"
+    );
+    let recordings = dir.dir().to_string_lossy().into_owned();
+    let out = harness(
+        &["profile", "check", profile, "--recordings", &recordings],
+        &[],
+    );
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(6), "{text}{}", stderr(&out));
+    let total: u32 = good.outlets.iter().map(|o| o.load).sum();
+    for want in [
+        "eaton.snmprec (matched by its tables):",
+        "outlets: 12; names: 1 \"srv-1\", 2 \"srv-2\", 3 \"srv-3\", 4 \"srv-4\" and 8 more",
+        "states: off 4, on 8",
+        &format!("watts: 12 of 12 outlets, sum {total}.0 W"),
+        "ok   outlet watts add up to the unit's (within 10%)",
+        "odd.snmprec (matched by its tables):",
+        "FAIL every state value is in the profile's map: 9 ×1",
+        "not of the family: rpcm.snmprec",
+    ] {
+        assert!(text.contains(want), "{want:?} in\n{text}");
+    }
+    let bad = dir.file(
+        "bad.toml",
+        "[profile]\nid = \"x\"\nname = \"X\"\nmib = \"M\"\ncolour = 1\n",
+    );
+    let out = harness(&["profile", "check", &bad.to_string_lossy()], &[]);
+    assert_eq!(out.status.code(), Some(6));
+    assert!(
+        stdout(&out).contains("line 5, colour: unknown field `colour`"),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -193,6 +193,14 @@ impl Pdu {
         for o in &outlets {
             write_outlet(&mut rec, kind, o, &index(kind, o.n, count));
         }
+        if let Kind::Eaton { .. } = kind {
+            // inputTotalWatts of the master's input 1: what its outlets draw.
+            let total: u32 = outlets.iter().filter(|o| o.metered).map(|o| o.load).sum();
+            rec.add(
+                "1.3.6.1.4.1.534.6.6.7.3.5.1.4.0.1",
+                Value::Integer(i32::try_from(total).expect("a small total")),
+            );
+        }
         Pdu {
             kind,
             outlets,

@@ -6,6 +6,7 @@
 //! carries the handler's own standard error, passed through, and the harness's messages
 //! (timings, the request with `--show-request`, and why a call failed).
 
+mod profile;
 mod render;
 mod request;
 mod secrets;
@@ -57,7 +58,31 @@ enum Command {
     /// switched off reads back off and is switched on again
     #[command(after_help = CHECK_EXIT_CODES)]
     Check(Box<CheckArgs>),
+    /// PDU device profiles (PDUs as data, crates/pdu-profile)
+    #[command(subcommand)]
+    Profile(ProfileCommand),
 }
+
+#[derive(Debug, Subcommand)]
+enum ProfileCommand {
+    /// Validate a profile and run it over every matching recording: the outlets, names, states
+    /// and watts it reads, and the checks that hold in real data (states inside the map, no
+    /// negative watts, outlet watts within 10% of the unit's)
+    #[command(after_help = PROFILE_EXIT_CODES)]
+    Check {
+        /// The profile (TOML)
+        file: PathBuf,
+        /// A folder of .snmprec recordings (snmpsim's format)
+        #[arg(long, value_name = "DIR")]
+        recordings: Option<PathBuf>,
+    },
+}
+
+const PROFILE_EXIT_CODES: &str = "\
+Exit codes:
+  0  the profile is valid, and every check holds on every matching recording
+  2  a file or folder cannot be read
+  6  the profile is invalid (the error names its line and field), or a check failed";
 
 const CHECK_EXIT_CODES: &str = "\
 Exit codes:
@@ -272,6 +297,9 @@ pub fn run(cli: Cli) -> Exit {
         Command::Info(args) => info(&args),
         Command::Call(args) => call(&args),
         Command::Check(args) => check(&args),
+        Command::Profile(ProfileCommand::Check { file, recordings }) => {
+            profile::check(&file, recordings.as_ref())
+        }
     }
 }
 

@@ -312,6 +312,9 @@ pub struct Metrics {
     pub energy: Option<Spanned<Metric>>,
     /// Current.
     pub current: Option<Spanned<Metric>>,
+    /// The whole unit's active power (its inputs summed), for the profile checker: the outlets'
+    /// watts should add up to it.
+    pub unit_power: Option<Spanned<Metric>>,
 }
 
 /// One reading: a column, its unit, how it scales, which values mean "not available".
@@ -374,6 +377,9 @@ pub enum Unit {
     /// Kilowatts.
     #[serde(rename = "kW")]
     Kilowatt,
+    /// Hundredths of a kilowatt (APC rPDU2DeviceStatusPower).
+    #[serde(rename = "kW/100")]
+    CentiKilowatt,
     /// Watt-hours.
     #[serde(rename = "Wh")]
     WattHour,
@@ -415,6 +421,7 @@ impl Unit {
             Unit::Watt => (Quantity::Power, 1.0),
             Unit::DeciWatt => (Quantity::Power, 0.1),
             Unit::Kilowatt => (Quantity::Power, 1000.0),
+            Unit::CentiKilowatt => (Quantity::Power, 10.0),
             Unit::WattHour => (Quantity::Energy, 0.001),
             Unit::KilowattHour => (Quantity::Energy, 1.0),
             Unit::DeciKilowattHour => (Quantity::Energy, 0.1),
@@ -636,6 +643,7 @@ impl Profile {
             ("power", &self.metrics.power, Quantity::Power),
             ("energy", &self.metrics.energy, Quantity::Energy),
             ("current", &self.metrics.current, Quantity::Current),
+            ("unit_power", &self.metrics.unit_power, Quantity::Power),
         ] {
             let Some(m) = metric else { continue };
             let at = m.span().start;

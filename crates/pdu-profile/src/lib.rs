@@ -10,6 +10,7 @@
 //! profile through snmp-core's confirmed power helper, at the cost of a hand-written handler.
 #![warn(missing_docs)]
 
+pub mod check;
 pub mod engine;
 pub mod format;
 pub mod read;

@@ -15,7 +15,9 @@ fn parse(line: &str) -> Result<CallArgs, String> {
         .command
     {
         Command::Call(args) => Ok(*args),
-        Command::Info(_) | Command::Check(_) => panic!("not a call: {line}"),
+        Command::Info(_) | Command::Check(_) | Command::Profile(_) => {
+            panic!("not a call: {line}")
+        }
     }
 }
 
