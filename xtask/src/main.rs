@@ -6,6 +6,7 @@ mod bench;
 mod conformance;
 mod flags;
 mod install;
+mod new_handler;
 mod package;
 mod test;
 mod testbed;
@@ -33,6 +34,8 @@ tasks:
   testbed stop | status       stop them / show their pids and ports
   conformance DIR             every SNMP handler against every .snmprec in DIR (own snmpsim
                               each), judged by dci-harness check; report in target/conformance
+  new-handler NAME --type pdu a PDU handler crate from the profile template, added to the
+                              workspace with a fixture; its own tests are run
   bench ups|switch|ipmi|pdu [--runs N]
                               whole-process wall time, CPU and peak RSS (and SNMP or UDP
                               requests) of handlers against the seed's Python handlers
@@ -49,6 +52,7 @@ fn main() -> ExitCode {
         Some("testbed") => testbed::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("conformance") => conformance::run(&args[1..]),
+        Some("new-handler") => new_handler::run(&args[1..]),
         Some("bench-child") => bench::child(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             eprint!("{USAGE}");

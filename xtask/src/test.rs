@@ -1,7 +1,8 @@
 //! `cargo xtask test`: the whole gate, as CI runs it.
 //!
 //! Formatting, clippy with warnings denied, the test bed the end-to-end tests need, every
-//! binary, every test of the workspace, then the release bundle with a smoke test of its
+//! binary, every test of the workspace, `new-handler` in a scratch copy (the new crate's own
+//! tests), then the release bundle with a smoke test of its
 //! `install.sh`. A missing tool fails here with the command that
 //! installs it, never silently.
 
@@ -9,6 +10,7 @@ use anyhow::Result;
 use xshell::{Shell, cmd};
 
 use crate::flags::Flags;
+use crate::new_handler;
 use crate::package;
 use crate::testbed;
 use crate::workspace;
@@ -29,6 +31,8 @@ pub fn run(args: &[String]) -> Result<()> {
     // The end-to-end tests run the real executables, as DCImanager does: build them first.
     cmd!(sh, "cargo build --workspace --bins --locked").run()?;
     cmd!(sh, "cargo test --workspace --locked").run()?;
+    // The kit: a PDU handler written from the template passes its own tests unedited.
+    new_handler::check_in_scratch(&sh)?;
     // The bundle an operator installs, built and installed the way the README says.
     let stage = package::build(&sh)?;
     package::smoke_test(&sh, &stage)?;
