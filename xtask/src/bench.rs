@@ -710,12 +710,48 @@ fn vlan(runs: usize) -> Result<()> {
     })
 }
 
+/// The PDU handlers `bench pdu` measures.
+const PDU_HANDLERS: &[&str] = &[
+    "apc-pdu",
+    "ibm-blade-pdu",
+    "rpcm-pdu",
+    "eaton-pdu",
+    "raritan-pdu",
+    "servertech-pdu",
+];
+
+/// The profile handlers' status cases: title, handler, community, and the state column
+/// snmpbulkwalk walks for comparison.
+const PROFILE_CASES: &[(&str, &str, &str, &str)] = &[
+    (
+        "24-outlet Eaton ePDU",
+        "eaton-pdu",
+        "eaton24",
+        "1.3.6.1.4.1.534.6.6.7.6.6.1.2",
+    ),
+    (
+        "24-outlet Raritan PX3",
+        "raritan-pdu",
+        "raritan24",
+        "1.3.6.1.4.1.13742.6.4.1.2.1.3",
+    ),
+    (
+        "24-outlet ServerTech Sentry4",
+        "servertech-pdu",
+        "sentry4_24",
+        "1.3.6.1.4.1.1718.4.1.8.3.1.1",
+    ),
+];
+
 fn pdu(runs: usize, before: Option<PathBuf>) -> Result<()> {
-    let b = SnmpBench::prepare(
-        "pdu",
-        &["apc-pdu", "ibm-blade-pdu", "rpcm-pdu"],
-        "seed_blade.py",
-    )?;
+    let b = SnmpBench::prepare("pdu", PDU_HANDLERS, "seed_blade.py")?;
+    for (kind, community) in [
+        ("eaton", "eaton24"),
+        ("raritan", "raritan24"),
+        ("sentry4", "sentry4_24"),
+    ] {
+        b.generate(&["pdu", kind, "--ports", "24", "--community", community])?;
+    }
     b.generate(&["pdu", "apc", "--ports", "24", "--community", "apc24"])?;
     b.generate(&["pdu", "rpcm", "--ports", "24", "--community", "rpcm24"])?;
     b.generate(&["pdu", "blade", "--ports", "14", "--community", "bc14"])?;
@@ -741,7 +777,7 @@ fn pdu(runs: usize, before: Option<PathBuf>) -> Result<()> {
         }
         out
     };
-    b.with_snmpsim(&["apc-pdu", "ibm-blade-pdu", "rpcm-pdu"], |agent| {
+    b.with_snmpsim(PDU_HANDLERS, |agent| {
         preamble(runs, Some("SNMP"));
         let relay = Relay::start(agent)?;
         for (title, which) in [
@@ -754,24 +790,60 @@ fn pdu(runs: usize, before: Option<PathBuf>) -> Result<()> {
                 Ok(twins(pdu_cases(scratch, release, &b.python, &b.seed, which, port)?))
             })?;
         }
+        // The handlers that are only profiles: status against a walk of the state column.
+        for (title, handler, community, column) in PROFILE_CASES {
+            print_line(&format!("\n{title}, SNMP v2c (snmpsim)\n"));
+            counted_table("SNMP", runs, agent, &relay, |port| {
+                let target = format!("127.0.0.1:{port}");
+                Ok(vec![
+                    Case {
+                        label: format!("{handler} status"),
+                        program: release.join(handler),
+                        args: vec![],
+                        stdin: Some(snmp_status_request(
+                            &scratch.join(format!("{community}-{port}.xml")),
+                            &target,
+                            "v2c",
+                            community,
+                        )?),
+                        env: vec![],
+                    },
+                    Case {
+                        label: format!("snmpbulkwalk -Cr50 {column}"),
+                        program: PathBuf::from("/usr/bin/snmpbulkwalk"),
+                        args: ["-v2c", "-c", community, "-Cr50", "-On", &target, column]
+                            .map(String::from)
+                            .to_vec(),
+                        stdin: None,
+                        env: net_snmp_env(scratch)?,
+                    },
+                ])
+            })?;
+        }
         // port_off to the confirmed answer, on an outlet that follows at once.
-        print_line("\nport_off 1 to the confirmed answer (the outlet follows at once; switched back on, untimed, between runs)\n");
+        print_line("\nport_off of the first outlet to the confirmed answer (it follows at once; switched back on, untimed, between runs)\n");
         print_line("| case | median wall | SNMP requests |");
         print_line("|---|---|---|");
-        for (handler, community) in [("apc-pdu", "apc24"), ("rpcm-pdu", "rpcm24")] {
+        for (handler, community, outlet) in [
+            ("apc-pdu", "apc24", "1"),
+            ("rpcm-pdu", "rpcm24", "1"),
+            ("eaton-pdu", "eaton24", "1"),
+            ("raritan-pdu", "raritan24", "1"),
+            ("servertech-pdu", "sentry4_24", "1.1.1"),
+        ] {
             let request = |func: &str, port: u16| -> Result<PathBuf> {
                 let p = scratch.join(format!("{community}-{func}-{port}.xml"));
                 std::fs::write(
                     &p,
                     format!(
-                        "<doc><func>{func}</func><device_params><ip>127.0.0.1:{port}</ip><snmp_ver>SNMP v2c</snmp_ver><snmp_community>{community}</snmp_community></device_params><port><identity>1</identity></port></doc>"
+                        "<doc><func>{func}</func><device_params><ip>127.0.0.1:{port}</ip><snmp_ver>SNMP v2c</snmp_ver><snmp_community>{community}</snmp_community></device_params><port><identity>{outlet}</identity></port></doc>"
                     ),
                 )?;
                 Ok(p)
             };
             let case = |func: &str, port: u16| -> Result<Case> {
                 Ok(Case {
-                    label: format!("{handler} {func} 1"),
+                    label: format!("{handler} {func} {outlet}"),
                     program: release.join(handler),
                     args: vec![],
                     stdin: Some(request(func, port)?),
