@@ -2,10 +2,11 @@
 //!
 //! `status` is one walk of every column it needs (the state sources and the name columns, each
 //! ending on its own); `statistics`, where the profile has a power reading, one walk of it (and
-//! of its decimal-digits column); switching finds the outlet with one GET of its state (and
-//! pending column) and goes through snmp-core's confirmed power helper, so a profile handler
-//! costs what a hand-written one does. The profile is compiled in; `DCIH_PDU_PROFILE` names a
-//! file that replaces it, so a vendor can try a device with `dci-harness` before building.
+//! of its decimal-digits column); switching finds the outlet with one GET of its state, pending
+//! and switchable columns and goes through snmp-core's confirmed power helper, so a profile
+//! handler costs the requests a hand-written one does. What the walks mean is [`crate::read`]'s.
+//! The profiles are compiled in and read at start; `DCIH_PDU_PROFILE` names a file that
+//! replaces them, so a vendor can try a device with `dci-harness` before building.
 
 use std::borrow::Cow;
 use std::process::ExitCode;

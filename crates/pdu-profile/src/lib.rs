@@ -7,7 +7,9 @@
 //! unit that does not measure its reading), every error naming the profile, the line and the
 //! field. Profiles are compiled into the handler binary (one static file); the same reader
 //! takes a file, so a vendor can try a device before building. [`engine`] drives a PDU from a
-//! profile through snmp-core's confirmed power helper, at the cost of a hand-written handler.
+//! profile through snmp-core's confirmed power helper, at the requests of a hand-written
+//! handler; [`read`] turns walked columns into outlets, and [`check`] runs a profile over
+//! recordings for `dci-harness profile check`.
 #![warn(missing_docs)]
 
 pub mod check;
