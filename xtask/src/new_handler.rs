@@ -61,10 +61,12 @@ fn say(s: &str) {
 
 /// The kit's own check, for the gate: the workspace's tracked files copied to a scratch folder,
 /// `new-handler acme-pdu --type pdu` run there (sharing this workspace's target directory, so
-/// only the new crate is compiled), which ends by running the new crate's tests.
+/// only the new crate is compiled), which ends by running the new crate's tests; then the new
+/// crate's format is checked, and the scratch copy removed.
 pub fn check_in_scratch(sh: &Shell) -> Result<()> {
     let root = workspace::root();
-    let scratch = root.join("target/kit/workspace");
+    // Outside the workspace: cargo fmt --all must never see the copy.
+    let scratch = std::env::temp_dir().join("dcihandlers-kit-workspace");
     if scratch.exists() {
         std::fs::remove_dir_all(&scratch)?;
     }
@@ -87,6 +89,10 @@ pub fn check_in_scratch(sh: &Shell) -> Result<()> {
         "cargo run -q -p xtask -- new-handler acme-pdu --type pdu"
     )
     .run()?;
+    // As written, the crate passes the gate's format check too.
+    cmd!(sh, "cargo fmt -p acme-pdu -- --check").run()?;
+    drop(_target);
+    std::fs::remove_dir_all(&scratch)?;
     Ok(())
 }
 
@@ -197,7 +203,10 @@ mod tests {{
             let p = Profile::parse(name, text).unwrap_or_else(|e| panic!("{{e}}"));
             let objects = parse_snmprec(include_str!("../fixture.snmprec"));
             let report = check(&p, &objects).expect("the fixture is of the profile's family");
-            assert!(!report.outlets.is_empty(), "{{name}}: no outlets in the fixture");
+            assert!(
+                !report.outlets.is_empty(),
+                "{{name}}: no outlets in the fixture"
+            );
             for f in &report.findings {{
                 assert!(f.holds, "{{name}}: {{}}: {{}}", f.check, f.detail);
             }}
