@@ -14,7 +14,8 @@
 //! A recording cannot do what a device does when a command written to one object changes the
 //! state read from another (APC rPDU2 and rPDU, BladeCenter). A handler crate says how its
 //! device does it in `conformance.follow` (one rule a line: `COMMAND-COLUMN STATE-COLUMN
-//! C1>S1/C2>S2`, numeric OIDs, `#` comments); for every index that has both a command cell and
+//! C1>S1/C2>S2`, or `*>S` where the object written, not the value, is the command (Eaton's
+//! On/Off/Reboot objects, each written with 0); numeric OIDs, `#` comments); for every index that has both a command cell and
 //! a state cell in the recording, the copy served gives both to the test bed's `follow`
 //! variation module (tests/fixtures/snmpsim-variation/follow.py), so the state becomes the
 //! mapped value of the command written, at once, and every other command leaves it as it is.
@@ -358,12 +359,20 @@ fn not_mine(doc: &str) -> Option<String> {
 }
 
 /// One rule of a handler's `conformance.follow`: writing `command`.N makes `state`.N read
-/// `map[value written]`.
+/// `map[value written]`, or, for a rule written `*>S` (Eaton's separate On, Off and Reboot
+/// objects, each written with the delay 0), `S` whatever is written (`any`).
 #[derive(Debug, Clone, PartialEq)]
 struct FollowRule {
     command: String,
     state: String,
     map: Vec<(i64, i64)>,
+    any: Option<i64>,
+}
+
+/// The command code given to the writes of rule `k` of the `*>S` kind: no device value is this
+/// large, so it never meets a mapped value.
+fn any_code(k: usize) -> i64 {
+    1_000_000 + k as i64
 }
 
 /// The rules of every `handlers/*/conformance.follow`, in handler order. A line that is not a
@@ -411,6 +420,14 @@ fn parse_rule(line: &str) -> Result<FollowRule> {
             bail!("{oid:?} is not a numeric OID");
         }
     }
+    if let Some(to) = map.strip_prefix("*>") {
+        return Ok(FollowRule {
+            command: command.to_owned(),
+            state: state.to_owned(),
+            map: Vec::new(),
+            any: Some(to.parse()?),
+        });
+    }
     let map = map
         .split('/')
         .map(|pair| {
@@ -424,6 +441,7 @@ fn parse_rule(line: &str) -> Result<FollowRule> {
         command: command.to_owned(),
         state: state.to_owned(),
         map,
+        any: None,
     })
 }
 
@@ -469,8 +487,12 @@ fn apply_follow(lines: &mut [String], rules: &[FollowRule]) -> Result<usize> {
     // state OID -> its line, its value, the merged map
     let mut states: BTreeMap<String, StateCell> = BTreeMap::new();
     let mut commands = Vec::new();
-    for rule in rules {
+    for (k, rule) in rules.iter().enumerate() {
         let prefix = format!("{}.", rule.command);
+        let (as_code, map) = match rule.any {
+            Some(to) => (format!(",as={}", any_code(k)), vec![(any_code(k), to)]),
+            None => (String::new(), rule.map.clone()),
+        };
         for (oid, (i, v)) in &integers {
             let Some(index) = oid.strip_prefix(&prefix) else {
                 continue;
@@ -481,14 +503,14 @@ fn apply_follow(lines: &mut [String], rules: &[FollowRule]) -> Result<usize> {
             };
             commands.push((
                 *i,
-                format!("{oid}|2:follow|role=command,group={state},value={v}"),
+                format!("{oid}|2:follow|role=command,group={state},value={v}{as_code}"),
             ));
             let entry = states.entry(state).or_insert_with(|| StateCell {
                 line: *j,
                 value: s.clone(),
                 map: Vec::new(),
             });
-            for &(command, to) in &rule.map {
+            for &(command, to) in &map {
                 match entry.map.iter().find(|(c, _)| *c == command) {
                     None => entry.map.push((command, to)),
                     Some(&(_, other)) if other == to => {}
@@ -622,6 +644,25 @@ mod tests {
             writable_line("1.9.3.1|2|1"),
         ];
         assert!(apply_follow(&mut two, &clash).is_err());
+        // Separate on and off objects, each written with 0.
+        let any = [
+            parse_rule("1.9.2 1.9.1 *>1").unwrap(),
+            parse_rule("1.9.3 1.9.1 *>0").unwrap(),
+        ];
+        let mut eaton = vec![
+            writable_line("1.9.1.1|2|1"),
+            writable_line("1.9.2.1|2|-1"),
+            writable_line("1.9.3.1|2|-1"),
+        ];
+        assert_eq!(apply_follow(&mut eaton, &any).unwrap(), 1);
+        assert_eq!(
+            eaton,
+            [
+                "1.9.1.1|2:follow|role=state,group=1.9.1.1,value=1,delay=0,map=1000000>1/1000001>0",
+                "1.9.2.1|2:follow|role=command,group=1.9.1.1,value=-1,as=1000000",
+                "1.9.3.1|2:follow|role=command,group=1.9.1.1,value=-1,as=1000001",
+            ]
+        );
         assert!(parse_rule("1.9.2 1.9.1").is_err());
         assert!(parse_rule("1.9.x 1.9.1 1>1").is_err());
         assert!(parse_rule("1.9.2 1.9.1 1-1").is_err());

@@ -22,4 +22,26 @@ mod tests {
             assert!(matches!(c.reset, Reset::Native(_)), "{name}");
         }
     }
+
+    /// `conformance.follow` (read by `cargo xtask conformance`) says what the profile says: the
+    /// On, Off and Reboot objects lead the state column to on, off and on.
+    #[test]
+    fn conformance_rules_match_the_profile() {
+        let (name, text) = super::PROFILES[0];
+        let p = Profile::parse(name, text).unwrap_or_else(|e| panic!("{e}"));
+        let c = p.outlets.control.as_ref().expect("a control").get_ref();
+        let st = p.outlets.state[0].get_ref();
+        let Reset::Native(reboot) = &c.reset else {
+            panic!("a reboot command")
+        };
+        let want: Vec<String> = [(&c.on, st.on[0]), (&c.off, st.off[0]), (reboot, st.on[0])]
+            .iter()
+            .map(|(a, to)| format!("{} {} *>{to}", a.oid, st.oid))
+            .collect();
+        let rules: Vec<&str> = include_str!("../conformance.follow")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .collect();
+        assert_eq!(rules, want);
+    }
 }
