@@ -5,7 +5,8 @@
 //! The crate is `handlers/NAME/`: `NAME.toml` (the device profile, every key explained, OIDs
 //! under the documentation enterprise 32473 (RFC 5612) to be replaced by the device's),
 //! `fixture.snmprec` (eight outlets written from that profile: states, names, watts, the unit's
-//! watts), `src/main.rs` (one line), `src/lib.rs` (the profile compiled in, and a test that runs
+//! watts), `build.rs` (compiles the profile into Rust), `src/main.rs` (one line), `src/lib.rs`
+//! (the compiled profile, and a test that runs
 //! pdu-profile's checker over the fixture: the outlets read, every check holding). A vendor
 //! edits the profile, replaces the fixture with a recording of the device (`snmprec` from
 //! `snmpsim-record-commands`), and the same test judges it.
@@ -122,6 +123,7 @@ pub fn write(root: &Path, name: &str) -> Result<PathBuf> {
     let ident = name.replace('-', "_");
     let files = [
         ("Cargo.toml", cargo_toml(name)),
+        ("build.rs", build_rs(name)),
         (&format!("{name}.toml") as &str, profile(name)),
         ("fixture.snmprec", fixture()),
         ("src/main.rs", main_rs(name, &ident)),
@@ -163,8 +165,24 @@ publish.workspace = true
 [dependencies]
 pdu-profile.workspace = true
 
+[build-dependencies]
+# The format alone (no SNMP stack built for the build script).
+pdu-profile = {{ path = "../../crates/pdu-profile", default-features = false }}
+
 [lints]
 workspace = true
+"#
+    )
+}
+
+fn build_rs(name: &str) -> String {
+    format!(
+        r#"//! Compiles the device profile into Rust (pdu-profile's `build`): checked here, not parsed at
+//! every start.
+
+fn main() {{
+    pdu_profile::build::compile(&["{name}.toml"]);
+}}
 "#
     )
 }
@@ -174,7 +192,7 @@ fn main_rs(name: &str, ident: &str) -> String {
         r#"//! `{name}`: DCImanager's PDU handler, from its device profile.
 
 fn main() -> std::process::ExitCode {{
-    pdu_profile::run_all({ident}::PROFILES)
+    pdu_profile::run_compiled({ident}::profiles)
 }}
 "#
     )
@@ -185,8 +203,10 @@ fn lib_rs(name: &str) -> String {
         r#"//! A DCImanager PDU handler built from its device profile (`{name}.toml`). The engine is
 //! pdu-profile's; this crate is the profile and its tests.
 
-/// The profiles, compiled in, in the order they are tried.
+/// The profiles' files, in the order they are tried (for tests and `profile check`).
 pub const PROFILES: &[(&str, &str)] = &[("{name}.toml", include_str!("../{name}.toml"))];
+
+include!(concat!(env!("OUT_DIR"), "/profiles.rs"));
 
 #[cfg(test)]
 mod tests {{
@@ -209,6 +229,7 @@ mod tests {{
             for f in &report.findings {{
                 assert!(f.holds, "{{name}}: {{}}: {{}}", f.check, f.detail);
             }}
+            assert_eq!(super::profiles(), [p], "the build script compiled the file");
         }}
     }}
 }}

@@ -35,6 +35,12 @@ pub fn run_all(profiles: &[(&str, &str)]) -> ExitCode {
     dci_protocol::run(ProfilePdu::load_all(profiles))
 }
 
+/// `main` of a handler whose profiles its build script compiled ([`crate::build`]): no TOML is
+/// read at start, unless `DCIH_PDU_PROFILE` names a file.
+pub fn run_compiled(profiles: fn() -> Vec<Profile>) -> ExitCode {
+    dci_protocol::run(ProfilePdu::compiled(profiles))
+}
+
 /// A PDU handler built from profiles: one family, or several generations of one vendor tried
 /// in order (the first whose tables answer drives the device).
 #[derive(Debug)]
@@ -109,25 +115,21 @@ impl ProfilePdu {
     /// The handler of several generations' profiles, tried in this order (or of the one file
     /// `DCIH_PDU_PROFILE` names).
     pub fn load_all(profiles: &[(&str, &str)]) -> ProfilePdu {
-        let profiles = match std::env::var_os(PROFILE_ENV) {
-            Some(path) => {
-                let name = path.to_string_lossy().into_owned();
-                std::fs::read_to_string(&path)
-                    .map_err(|e| ProfileError {
-                        profile: name.clone(),
-                        line: 0,
-                        field: PROFILE_ENV.into(),
-                        problem: format!("cannot read the file: {e}"),
-                    })
-                    .and_then(|t| Profile::parse(&name, &t))
-                    .map(|p| vec![p])
-            }
-            None => profiles
+        let profiles = from_env().unwrap_or_else(|| {
+            profiles
                 .iter()
                 .map(|(source, text)| Profile::parse(source, text))
-                .collect(),
-        };
+                .collect()
+        });
         ProfilePdu { profiles }
+    }
+
+    /// The handler of profiles compiled by a build script (or of the one file
+    /// `DCIH_PDU_PROFILE` names).
+    pub fn compiled(profiles: fn() -> Vec<Profile>) -> ProfilePdu {
+        ProfilePdu {
+            profiles: from_env().unwrap_or_else(|| Ok(profiles())),
+        }
     }
 
     fn profiles(&self) -> Result<&[Profile], Error> {
@@ -136,6 +138,23 @@ impl ProfilePdu {
             .map(Vec::as_slice)
             .map_err(|e| PduError::Profile(e.clone()).into())
     }
+}
+
+/// The profile in the file `DCIH_PDU_PROFILE` names, if it names one.
+fn from_env() -> Option<Result<Vec<Profile>, ProfileError>> {
+    let path = std::env::var_os(PROFILE_ENV)?;
+    let name = path.to_string_lossy().into_owned();
+    Some(
+        std::fs::read_to_string(&path)
+            .map_err(|e| ProfileError {
+                profile: name.clone(),
+                line: 0,
+                field: PROFILE_ENV.into(),
+                problem: format!("cannot read the file: {e}"),
+            })
+            .and_then(|t| Profile::parse(&name, &t))
+            .map(|p| vec![p]),
+    )
 }
 
 /// What every profile handler declares; [`Handler::info`] adds what the profile says.

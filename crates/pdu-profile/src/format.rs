@@ -33,7 +33,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::Deserialize;
-use toml::Spanned;
+pub use toml::Spanned;
 
 /// A PDU family.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -174,6 +174,7 @@ pub struct Switchable {
     pub bit: Option<u32>,
 }
 
+#[cfg(feature = "engine")]
 impl Switchable {
     /// Whether `v`, the column's value, says the outlet can be switched; `None` when `v` is
     /// not of the column's type.

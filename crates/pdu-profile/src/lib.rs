@@ -12,10 +12,15 @@
 //! recordings for `dci-harness profile check`.
 #![warn(missing_docs)]
 
+pub mod build;
+#[cfg(feature = "engine")]
 pub mod check;
+#[cfg(feature = "engine")]
 pub mod engine;
 pub mod format;
+#[cfg(feature = "engine")]
 pub mod read;
 
-pub use engine::{ProfilePdu, run, run_all};
+#[cfg(feature = "engine")]
+pub use engine::{ProfilePdu, run, run_all, run_compiled};
 pub use format::{Profile, ProfileError};

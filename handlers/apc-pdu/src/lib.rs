@@ -20,6 +20,8 @@ pub const PROFILES: &[(&str, &str)] = &[
     ),
 ];
 
+include!(concat!(env!("OUT_DIR"), "/profiles.rs"));
+
 #[cfg(test)]
 mod tests {
     use pdu_profile::Profile;
@@ -74,5 +76,18 @@ mod tests {
             ));
         }
         assert_eq!(rules, want);
+    }
+}
+
+#[cfg(test)]
+mod compiled {
+    /// What the build script compiled is what the TOML says.
+    #[test]
+    fn the_compiled_profiles_are_the_files() {
+        let parsed: Vec<pdu_profile::Profile> = super::PROFILES
+            .iter()
+            .map(|(name, text)| pdu_profile::Profile::parse(name, text).expect("a profile"))
+            .collect();
+        assert_eq!(super::profiles(), parsed);
     }
 }

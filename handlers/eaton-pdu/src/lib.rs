@@ -7,6 +7,8 @@
 /// The profiles, compiled in, in the order they are tried.
 pub const PROFILES: &[(&str, &str)] = &[("eaton-epdu.toml", include_str!("../eaton-epdu.toml"))];
 
+include!(concat!(env!("OUT_DIR"), "/profiles.rs"));
+
 #[cfg(test)]
 mod tests {
     use pdu_profile::Profile;
@@ -43,5 +45,18 @@ mod tests {
             .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
             .collect();
         assert_eq!(rules, want);
+    }
+}
+
+#[cfg(test)]
+mod compiled {
+    /// What the build script compiled is what the TOML says.
+    #[test]
+    fn the_compiled_profiles_are_the_files() {
+        let parsed: Vec<pdu_profile::Profile> = super::PROFILES
+            .iter()
+            .map(|(name, text)| pdu_profile::Profile::parse(name, text).expect("a profile"))
+            .collect();
+        assert_eq!(super::profiles(), parsed);
     }
 }

@@ -6,6 +6,8 @@
 /// The profile, compiled in.
 pub const PROFILE: &str = include_str!("../rpcm.toml");
 
+include!(concat!(env!("OUT_DIR"), "/profiles.rs"));
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -17,5 +19,15 @@ mod tests {
             p.metrics.power.is_none(),
             "the RPCM meters current, not watts"
         );
+    }
+}
+
+#[cfg(test)]
+mod compiled {
+    /// What the build script compiled is what the TOML says.
+    #[test]
+    fn the_compiled_profile_is_the_file() {
+        let parsed = pdu_profile::Profile::parse("rpcm.toml", super::PROFILE).expect("a profile");
+        assert_eq!(super::profiles(), [parsed]);
     }
 }

@@ -10,6 +10,8 @@ pub const PROFILES: &[(&str, &str)] = &[
     ("sentry3.toml", include_str!("../sentry3.toml")),
 ];
 
+include!(concat!(env!("OUT_DIR"), "/profiles.rs"));
+
 #[cfg(test)]
 mod tests {
     use pdu_profile::Profile;
@@ -24,5 +26,18 @@ mod tests {
             let c = p.outlets.control.as_ref().expect("a control").get_ref();
             assert!(matches!(c.reset, Reset::Native(_)), "{name}");
         }
+    }
+}
+
+#[cfg(test)]
+mod compiled {
+    /// What the build script compiled is what the TOML says.
+    #[test]
+    fn the_compiled_profiles_are_the_files() {
+        let parsed: Vec<pdu_profile::Profile> = super::PROFILES
+            .iter()
+            .map(|(name, text)| pdu_profile::Profile::parse(name, text).expect("a profile"))
+            .collect();
+        assert_eq!(super::profiles(), parsed);
     }
 }

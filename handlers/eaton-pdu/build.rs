@@ -1,0 +1,6 @@
+//! Compiles the device profiles into Rust (pdu-profile's `build`): checked here, not parsed at
+//! every start.
+
+fn main() {
+    pdu_profile::build::compile(&["eaton-epdu.toml"]);
+}
