@@ -9,8 +9,9 @@
 //! fn main() {
 //!     pdu_profile::build::compile(&["acme.toml"]);
 //! }
-//! // src/lib.rs
-//! include!(concat!(env!("OUT_DIR"), "/profiles.rs")); // pub fn profiles() -> Vec<Profile>
+//! // src/lib.rs: `PROFILES` (the files' names and texts), `profiles()` (the compiled
+//! // profiles), and a test that the two agree.
+//! include!(concat!(env!("OUT_DIR"), "/profiles.rs"));
 //! ```
 
 use std::fmt::Write as _;
@@ -23,29 +24,58 @@ use crate::format::{
     Unit,
 };
 
-/// Reads and checks `files` (paths relative to the crate), and writes `$OUT_DIR/profiles.rs`:
-/// `pub fn profiles() -> Vec<pdu_profile::Profile>`, in the order given. Panics (failing the
-/// build) with the checker's message on a wrong profile.
+/// Reads and checks `files` (paths relative to the crate), and writes `$OUT_DIR/profiles.rs`
+/// ([`source`]), in the order given. Panics (failing the build) with the checker's message on a
+/// wrong profile.
 #[allow(clippy::print_stdout)]
 pub fn compile(files: &[&str]) {
+    let dir = std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo for build scripts");
     let mut profiles = Vec::new();
     for file in files {
         println!("cargo:rerun-if-changed={file}");
-        let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let path = std::path::Path::new(&dir).join(file);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{file}: {e}"));
         let p = Profile::parse(file, &text).unwrap_or_else(|e| panic!("{e}"));
-        profiles.push(p);
+        profiles.push((*file, path.to_string_lossy().into_owned(), p));
     }
     let out = std::env::var_os("OUT_DIR").expect("OUT_DIR, set by cargo for build scripts");
     let path = std::path::Path::new(&out).join("profiles.rs");
     std::fs::write(&path, source(&profiles)).unwrap_or_else(|e| panic!("{e}"));
 }
 
-/// The Rust source of `profiles()` building `profiles`.
-pub fn source(profiles: &[Profile]) -> String {
+/// The Rust source a handler includes, for `(name, path, profile)` in the order tried:
+/// `PROFILES` (each file's name and text), `profiles()` (the compiled profiles), and a test that
+/// the compiled profiles are what the files say.
+pub fn source(profiles: &[(&str, String, Profile)]) -> String {
+    let files: Vec<String> = profiles
+        .iter()
+        .map(|(name, path, _)| format!("({name:?}, include_str!({path:?}))"))
+        .collect();
+    let built: Vec<String> = profiles.iter().map(|(_, _, p)| p.lit()).collect();
     format!(
-        "/// The profiles, compiled from their TOML by the build script, in the order tried.\n\
-         pub fn profiles() -> Vec<pdu_profile::Profile> {{\n    vec![{}]\n}}\n",
-        profiles.iter().map(Lit::lit).collect::<Vec<_>>().join(", ")
+        r#"/// The profiles' files, in the order they are tried: each name and text.
+pub const PROFILES: &[(&str, &str)] = &[{files}];
+
+/// The profiles, compiled from their files by the build script, in the same order.
+pub fn profiles() -> Vec<pdu_profile::Profile> {{
+    vec![{built}]
+}}
+
+#[cfg(test)]
+mod compiled_profiles {{
+    /// What the build script compiled is what the files say.
+    #[test]
+    fn the_compiled_profiles_are_the_files() {{
+        let parsed: Vec<pdu_profile::Profile> = super::PROFILES
+            .iter()
+            .map(|(name, text)| pdu_profile::Profile::parse(name, text).expect("a profile"))
+            .collect();
+        assert_eq!(super::profiles(), parsed);
+    }}
+}}
+"#,
+        files = files.join(", "),
+        built = built.join(", ")
     )
 }
 

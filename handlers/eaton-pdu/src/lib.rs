@@ -4,24 +4,21 @@
 //! watts from outletWatts. Daisy-chained units are `unit.outlet`; a lone ePDU's outlets are
 //! plain numbers. The engine is pdu-profile's; this crate is the profile and its tests.
 
-/// The profiles, compiled in, in the order they are tried.
-pub const PROFILES: &[(&str, &str)] = &[("eaton-epdu.toml", include_str!("../eaton-epdu.toml"))];
-
+// `PROFILES` (the files), `profiles()` (compiled by build.rs) and a test that they agree.
 include!(concat!(env!("OUT_DIR"), "/profiles.rs"));
 
 #[cfg(test)]
 mod tests {
-    use pdu_profile::Profile;
     use pdu_profile::format::Reset;
 
-    /// Every profile reads, meters its outlets in watts, and resets with the PDU's own command.
+    /// Every profile meters its outlets in watts and resets with the PDU's own command.
     #[test]
-    fn the_profiles_read_meter_and_reboot_natively() {
-        for (name, text) in super::PROFILES {
-            let p = Profile::parse(name, text).unwrap_or_else(|e| panic!("{e}"));
-            assert!(p.metrics.power.is_some(), "{name}");
+    fn the_profiles_meter_and_reboot_natively() {
+        for p in super::profiles() {
+            let id = &p.profile.id;
+            assert!(p.metrics.power.is_some(), "{id}");
             let c = p.outlets.control.as_ref().expect("a control").get_ref();
-            assert!(matches!(c.reset, Reset::Native(_)), "{name}");
+            assert!(matches!(c.reset, Reset::Native(_)), "{id}");
         }
     }
 
@@ -29,8 +26,7 @@ mod tests {
     /// On, Off and Reboot objects lead the state column to on, off and on.
     #[test]
     fn conformance_rules_match_the_profile() {
-        let (name, text) = super::PROFILES[0];
-        let p = Profile::parse(name, text).unwrap_or_else(|e| panic!("{e}"));
+        let p = &super::profiles()[0];
         let c = p.outlets.control.as_ref().expect("a control").get_ref();
         let st = p.outlets.state[0].get_ref();
         let Reset::Native(reboot) = &c.reset else {
@@ -45,18 +41,5 @@ mod tests {
             .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
             .collect();
         assert_eq!(rules, want);
-    }
-}
-
-#[cfg(test)]
-mod compiled {
-    /// What the build script compiled is what the TOML says.
-    #[test]
-    fn the_compiled_profiles_are_the_files() {
-        let parsed: Vec<pdu_profile::Profile> = super::PROFILES
-            .iter()
-            .map(|(name, text)| pdu_profile::Profile::parse(name, text).expect("a profile"))
-            .collect();
-        assert_eq!(super::profiles(), parsed);
     }
 }

@@ -3,31 +3,20 @@
 //! it back; no `statistics` (the RPCM gives current in mA, not watts). The engine is
 //! pdu-profile's; this crate is the profile and the test that it reads.
 
-/// The profile, compiled in.
-pub const PROFILE: &str = include_str!("../rpcm.toml");
-
+// `PROFILES` (the files), `profiles()` (compiled by build.rs) and a test that they agree.
 include!(concat!(env!("OUT_DIR"), "/profiles.rs"));
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn the_profile_reads() {
-        let p = pdu_profile::Profile::parse("rpcm.toml", super::PROFILE)
-            .unwrap_or_else(|e| panic!("{e}"));
+        let [p] = &super::profiles()[..] else {
+            panic!("one profile")
+        };
         assert_eq!(p.profile.name, "RPCM PDU (SNMP, dcihandlers)");
         assert!(
             p.metrics.power.is_none(),
             "the RPCM meters current, not watts"
         );
-    }
-}
-
-#[cfg(test)]
-mod compiled {
-    /// What the build script compiled is what the TOML says.
-    #[test]
-    fn the_compiled_profile_is_the_file() {
-        let parsed = pdu_profile::Profile::parse("rpcm.toml", super::PROFILE).expect("a profile");
-        assert_eq!(super::profiles(), [parsed]);
     }
 }
