@@ -542,11 +542,7 @@ fn mac_list_reads_each_used_vlan_bridge_and_no_other_on_v1_v2c_and_v3() {
     // VLANs' too (so that reading them would show).
     let vlans: Vec<u16> = used.iter().copied().chain([40, 1002]).collect();
     let agent = e2e::agents::Snmpd::start_switch_proxy_with_vlans(&s.endpoint(), "cat", &vlans);
-    let user = e2e::agents::Snmpd::v3_users()
-        .into_iter()
-        .rev()
-        .find(|u| u.privacy.is_some())
-        .expect("an authPriv user");
+    let user = e2e::agents::Snmpd::v3_writer();
     let v3 = crate::cisco_switch_snmpd::v3(&agent.endpoint(), &user);
     for version in [SnmpVersion::V1, SnmpVersion::V2c, SnmpVersion::V3] {
         let t = match version {
@@ -582,11 +578,7 @@ fn a_silent_vlan_ends_that_vlan_not_the_call_on_v2c_and_v3() {
     // answer upsets net-snmp's proxy for the other contexts).
     let vlans: Vec<u16> = answering.iter().copied().collect();
     let agent = e2e::agents::Snmpd::start_switch_proxy_with_vlans(&s.endpoint(), "cat", &vlans);
-    let user = e2e::agents::Snmpd::v3_users()
-        .into_iter()
-        .rev()
-        .find(|u| u.privacy.is_some())
-        .expect("an authPriv user");
+    let user = e2e::agents::Snmpd::v3_writer();
     // v2c: snmpsim's silence costs one try of 0.5 s. v3: the unknown context is refused at
     // once, and the other VLANs go through snmpd to snmpsim, slower on a loaded machine.
     for (t, why, timeout) in [

@@ -520,12 +520,7 @@ fn wrong_community_is_a_connection_error_inside_the_deadline() {
 #[test]
 fn v3_against_snmpd_ends_the_walks_with_a_clear_error() {
     let agent = e2e::agents::Snmpd::start();
-    let users = e2e::agents::Snmpd::v3_users();
-    let user = users
-        .iter()
-        .rev()
-        .find(|u| u.privacy.is_some())
-        .expect("an authPriv user");
+    let user = &e2e::agents::Snmpd::v3_writer();
     let target = crate::cisco_switch_snmpd::v3(&agent.endpoint(), user);
     for handler in [BLADE, RPCM, APC] {
         let a = call_bin(handler, &target, Func::Status, None, &[DEBUG]);
@@ -564,11 +559,7 @@ fn every_function_on_v3_through_snmpd() {
         .iter()
         .find(|u| u.level == dci_protocol::AuthLevel::AuthNoPriv)
         .expect("an authNoPriv user");
-    let writer = users
-        .iter()
-        .rev()
-        .find(|u| u.privacy.is_some())
-        .expect("an authPriv user");
+    let writer = &e2e::agents::Snmpd::v3_writer();
     let read = crate::cisco_switch_snmpd::v3(&agent.endpoint(), reader);
     let write = crate::cisco_switch_snmpd::v3(&agent.endpoint(), writer);
     for (handler, pdu) in [(BLADE, &blade), (RPCM, &rpcm), (APC, &apc)] {

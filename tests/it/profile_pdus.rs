@@ -233,12 +233,7 @@ fn every_profile_handler_on_v3_through_snmpd() {
             ("sentry", ".1.3.6.1.4.1.1718"),
         ],
     );
-    let users = e2e::agents::Snmpd::v3_users();
-    let writer = users
-        .iter()
-        .rev()
-        .find(|u| u.privacy.is_some())
-        .expect("an authPriv user");
+    let writer = &e2e::agents::Snmpd::v3_writer();
     let write = crate::cisco_switch_snmpd::v3(&agent.endpoint(), writer);
     for (handler, p) in [(EATON, &eaton), (RARITAN, &raritan), (SERVERTECH, &sentry)] {
         let a = call_bin(handler, &write, Func::Status, None, &[]);

@@ -45,11 +45,7 @@ fn target(s: &Snmpsim, version: SnmpVersion, community: &str) -> Target {
 /// through snmpd; the guard must live as long as the target is used.
 pub(crate) fn v3(s: &Snmpsim, community: &str) -> (Snmpd, Target) {
     let agent = Snmpd::start_switch_proxy(&s.endpoint(), community);
-    let user = Snmpd::v3_users()
-        .into_iter()
-        .rev()
-        .find(|u| u.privacy.is_some())
-        .expect("an authPriv user");
+    let user = Snmpd::v3_writer();
     let t = crate::cisco_switch_snmpd::v3(&agent.endpoint(), &user);
     (agent, t)
 }

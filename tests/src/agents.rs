@@ -572,6 +572,16 @@ impl Snmpd {
         users
     }
 
+    /// The last authPriv user of [`Snmpd::v3_users`]: allowed to write, with the last
+    /// authentication and privacy protocols listed.
+    pub fn v3_writer() -> V3User {
+        Snmpd::v3_users()
+            .into_iter()
+            .rev()
+            .find(|u| u.privacy.is_some())
+            .expect("an authPriv user")
+    }
+
     /// The agent's `snmpd.conf`: communities, access of the users, sysDescr. The same text is
     /// in `tests/fixtures/snmpd/snmpd.conf` for `cargo xtask testbed start` (a test keeps it
     /// fresh).
