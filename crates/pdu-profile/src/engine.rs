@@ -313,20 +313,14 @@ impl ProfilePdu {
                 let extra: Vec<&[u32]> = guard.iter().map(Vec::as_slice).collect();
                 s = match Found::find_with(s, outlet, &extra).await? {
                     Ok((found, extra)) => {
-                        let refused = o
-                            .switchable
-                            .as_ref()
-                            .zip(extra.first().and_then(Option::as_ref))
-                            .is_some_and(|(sw, v)| sw.allows(v) == Some(false));
-                        if refused {
+                        if let (Some(sw), Some(Some(v))) = (&o.switchable, extra.first())
+                            && sw.allows(v) == Some(false)
+                        {
                             return Err(PduError::NotSwitchable {
                                 target: found.session.target().to_owned(),
                                 noun: o.noun.clone(),
                                 identity: port.as_str().to_owned(),
-                                column: o
-                                    .switchable
-                                    .as_ref()
-                                    .map_or_else(String::new, |sw| sw.oid.get_ref().clone()),
+                                column: sw.oid.get_ref().clone(),
                             }
                             .into());
                         }
