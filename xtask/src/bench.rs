@@ -756,24 +756,37 @@ fn pdu(runs: usize, before: Option<PathBuf>) -> Result<()> {
     b.generate(&["pdu", "rpcm", "--ports", "24", "--community", "rpcm24"])?;
     b.generate(&["pdu", "blade", "--ports", "14", "--community", "bc14"])?;
     let (release, scratch) = (&b.release, &b.scratch);
-    // Each case of a handler, and its twin from `before` when given.
+    // The binaries of a handler measured: this build's, and `before`'s (labelled so) for the
+    // handlers that existed before the move to profiles.
+    let builds = |handler: &str| -> Vec<(&'static str, PathBuf)> {
+        let mut out = vec![("", release.join(handler))];
+        if let Some(dir) = before
+            .as_ref()
+            .filter(|_| ["apc-pdu", "rpcm-pdu"].contains(&handler))
+        {
+            out.push((" (before)", dir.join(handler)));
+        }
+        out
+    };
+    // Each case, and its twin from `before` where there is one.
     let twins = |cases: Vec<Case>| -> Vec<Case> {
         let mut out = Vec::new();
         for c in cases {
             let name = c
                 .program
                 .file_name()
-                .map(|n| n.to_string_lossy().into_owned());
-            let twin = match (&before, name.as_deref()) {
-                (Some(dir), Some(n @ ("apc-pdu" | "rpcm-pdu"))) => Some(Case {
-                    label: format!("{} (before)", c.label),
-                    program: dir.join(n),
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            let earlier: Vec<Case> = builds(&name)
+                .into_iter()
+                .skip(1)
+                .map(|(suffix, program)| Case {
+                    label: format!("{}{suffix}", c.label),
+                    program,
                     ..c.clone()
-                }),
-                _ => None,
-            };
+                })
+                .collect();
             out.push(c);
-            out.extend(twin);
+            out.extend(earlier);
         }
         out
     };
@@ -841,29 +854,18 @@ fn pdu(runs: usize, before: Option<PathBuf>) -> Result<()> {
                 )?;
                 Ok(p)
             };
-            let case = |func: &str, port: u16| -> Result<Case> {
-                Ok(Case {
-                    label: format!("{handler} {func} {outlet}"),
-                    program: release.join(handler),
-                    args: vec![],
-                    stdin: Some(request(func, port)?),
-                    env: vec![],
-                })
-            };
-            for (on, off, off_relay) in [(case("port_on", agent)?, case("port_off", agent)?, case("port_off", relay.port)?)]
-                .into_iter()
-                .flat_map(|(on, off, off_relay)| {
-                    let t = twins(vec![on, off, off_relay]);
-                    if t.len() == 6 {
-                        vec![
-                            (t[0].clone(), t[2].clone(), t[4].clone()),
-                            (t[1].clone(), t[3].clone(), t[5].clone()),
-                        ]
-                    } else {
-                        vec![(t[0].clone(), t[1].clone(), t[2].clone())]
-                    }
-                })
-            {
+            for (suffix, program) in builds(handler) {
+                let case = |func: &str, port: u16| -> Result<Case> {
+                    Ok(Case {
+                        label: format!("{handler} {func} {outlet}{suffix}"),
+                        program: program.clone(),
+                        args: vec![],
+                        stdin: Some(request(func, port)?),
+                        env: vec![],
+                    })
+                };
+                let (on, off) = (case("port_on", agent)?, case("port_off", agent)?);
+                let off_relay = case("port_off", relay.port)?;
                 let mut walls = Vec::with_capacity(runs);
                 for _ in 0..runs {
                     run_once(&on)?;
