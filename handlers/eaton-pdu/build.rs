@@ -1,6 +1,6 @@
-//! Compiles the device profiles into Rust (pdu-profile's `build`): checked here, not parsed at
+//! Compiles the device profiles into Rust (device-profile's `build`): checked here, not parsed at
 //! every start.
 
 fn main() {
-    pdu_profile::build::compile(&["eaton-epdu.toml"]);
+    device_profile::build::compile(&["eaton-epdu.toml"]);
 }

@@ -7,7 +7,7 @@
 //! `fixture.snmprec` (eight outlets written from that profile: states, names, watts, the unit's
 //! watts), `build.rs` (checks the profile and compiles it into Rust, with a test that the two
 //! agree), `src/main.rs` (one line), `src/lib.rs` (the compiled profile, and a test that runs
-//! pdu-profile's checker over the fixture: the outlets read, every check holding). A vendor
+//! device-profile's checker over the fixture: the outlets read, every check holding). A vendor
 //! edits the profile, replaces the fixture with a recording of the device (`snmprec` from
 //! `snmpsim-record-commands`), and the same test judges it.
 //!
@@ -163,11 +163,11 @@ license.workspace = true
 publish.workspace = true
 
 [dependencies]
-pdu-profile.workspace = true
+device-profile.workspace = true
 
 [build-dependencies]
 # The format alone (no SNMP stack built for the build script).
-pdu-profile = {{ path = "../../crates/pdu-profile", default-features = false }}
+device-profile = {{ path = "../../crates/device-profile", default-features = false }}
 
 [lints]
 workspace = true
@@ -177,11 +177,11 @@ workspace = true
 
 fn build_rs(name: &str) -> String {
     format!(
-        r#"//! Compiles the device profile into Rust (pdu-profile's `build`): checked here, not parsed at
+        r#"//! Compiles the device profile into Rust (device-profile's `build`): checked here, not parsed at
 //! every start.
 
 fn main() {{
-    pdu_profile::build::compile(&["{name}.toml"]);
+    device_profile::build::compile(&["{name}.toml"]);
 }}
 "#
     )
@@ -192,7 +192,7 @@ fn main_rs(name: &str, ident: &str) -> String {
         r#"//! `{name}`: DCImanager's PDU handler, from its device profile.
 
 fn main() -> std::process::ExitCode {{
-    pdu_profile::run_compiled({ident}::profiles)
+    device_profile::run_compiled({ident}::profiles)
 }}
 "#
     )
@@ -201,14 +201,14 @@ fn main() -> std::process::ExitCode {{
 fn lib_rs(name: &str) -> String {
     format!(
         r#"//! A DCImanager PDU handler built from its device profile (`{name}.toml`). The engine is
-//! pdu-profile's; this crate is the profile and its tests.
+//! device-profile's; this crate is the profile and its tests.
 
 // `PROFILES` (the files), `profiles()` (compiled by build.rs) and a test that they agree.
 include!(concat!(env!("OUT_DIR"), "/profiles.rs"));
 
 #[cfg(test)]
 mod tests {{
-    use pdu_profile::check::{{check, parse_snmprec}};
+    use device_profile::check::{{check, parse_snmprec}};
 
     /// Over the fixture (replace it with a recording of the device) the profile finds outlets,
     /// and every check holds: states inside the map, no negative watts, outlet watts within 10%
@@ -333,12 +333,15 @@ mod tests {
 
     #[test]
     fn the_template_reads_its_fixture() {
-        let p = pdu_profile::Profile::parse("t.toml", &profile("acme-pdu"))
+        let p = device_profile::Profile::parse("t.toml", &profile("acme-pdu"))
             .unwrap_or_else(|e| panic!("{e}"));
-        let objects = pdu_profile::check::parse_snmprec(&fixture());
-        let r = pdu_profile::check::check(&p, &objects).expect("of the family");
+        let objects = device_profile::check::parse_snmprec(&fixture());
+        let r = device_profile::check::check(&p, &objects).expect("of the family");
         assert_eq!(r.outlets.len(), FIXTURE_OUTLETS as usize);
-        assert_eq!(pdu_profile::check::count_states(&r.outlets), "off 2, on 6");
+        assert_eq!(
+            device_profile::check::count_states(&r.outlets),
+            "off 2, on 6"
+        );
         assert!(r.holds(), "{:?}", r.findings);
         assert_eq!(r.findings.len(), 3);
     }

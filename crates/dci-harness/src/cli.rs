@@ -58,20 +58,23 @@ enum Command {
     /// switched off reads back off and is switched on again
     #[command(after_help = CHECK_EXIT_CODES)]
     Check(Box<CheckArgs>),
-    /// PDU device profiles (PDUs as data, crates/pdu-profile)
+    /// Device profiles (PDUs and UPSes as data, crates/device-profile)
     #[command(subcommand)]
     Profile(ProfileCommand),
 }
 
 #[derive(Debug, Subcommand)]
 enum ProfileCommand {
-    /// Validate a profile and run it over every matching recording: the outlets, names, states
-    /// and watts it reads, and the checks that hold in real data (states inside the map, no
-    /// negative watts, outlet watts within 10% of the unit's)
+    /// Validate profiles and run them over every matching recording. A PDU profile: the
+    /// outlets, names, states and watts it reads, and the checks that hold in real data (states
+    /// inside the map, no negative watts, outlet watts within 10% of the unit's). UPS profiles,
+    /// used together in the order given as the handler does: the readings it answers, each one
+    /// left out and why, and whether a status rule decides device_status
     #[command(after_help = PROFILE_EXIT_CODES)]
     Check {
-        /// The profile (TOML)
-        file: PathBuf,
+        /// The profiles (TOML): PDU profiles are checked one by one, UPS profiles together
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
         /// A folder of .snmprec recordings (snmpsim's format)
         #[arg(long, value_name = "DIR")]
         recordings: Option<PathBuf>,
@@ -297,8 +300,8 @@ pub fn run(cli: Cli) -> Exit {
         Command::Info(args) => info(&args),
         Command::Call(args) => call(&args),
         Command::Check(args) => check(&args),
-        Command::Profile(ProfileCommand::Check { file, recordings }) => {
-            profile::check(&file, recordings.as_ref())
+        Command::Profile(ProfileCommand::Check { files, recordings }) => {
+            profile::check(&files, recordings.as_ref())
         }
     }
 }

@@ -378,6 +378,25 @@ impl Session {
                     if first_needed && missing == 0 {
                         break;
                     }
+                    // The agent names only the first missing object; the others are settled
+                    // in one GETNEXT rather than one GET per missing object.
+                    self.settle_by_getnext(oids, &mut asking, &mut found)
+                        .await?;
+                    continue;
+                }
+                // An answer that would not fit: ask for the halves (a UPS asks for every
+                // candidate object at once, and some agents take a few dozen at most).
+                Err(e) if e.is_too_big() && asking.len() > 1 => {
+                    let half = asking.len() / 2;
+                    tracing::debug!(snmp.target = %self.target, objects = asking.len(), "tooBig (or genErr): a GET in halves");
+                    for part in [&asking[..half], &asking[half..]] {
+                        let part_oids: Vec<&[u32]> = part.iter().map(|&i| oids[i]).collect();
+                        let got = Box::pin(self.get_optional_from(&part_oids, false)).await?;
+                        for (&i, v) in part.iter().zip(got) {
+                            found[i] = Some(v);
+                        }
+                    }
+                    asking.clear();
                     continue;
                 }
                 Err(e) => return Err(self.error(&e, &ours)),
@@ -412,6 +431,82 @@ impl Session {
             // Every position was answered or marked missing before `asking` emptied.
             .map(|f| f.unwrap_or(Err("not answered")))
             .collect())
+    }
+
+    /// SNMPv1: whether each object in `asking` exists, from one GETNEXT of the object just
+    /// before each: the agent answers with the object itself when it exists, and with a later
+    /// one when it does not. An answer between the two (an object under the one asked, as a
+    /// variable-length index can make) settles nothing: that object stays in `asking` for a GET.
+    /// Past the end of the MIB (noSuchName), the object and every later one do not exist.
+    async fn settle_by_getnext(
+        &self,
+        oids: &[&[u32]],
+        asking: &mut Vec<usize>,
+        found: &mut [Option<Result<Value, &'static str>>],
+    ) -> Result<(), SnmpError> {
+        let before = |oid: &[u32]| -> Vec<u32> {
+            let mut p = oid.to_vec();
+            match p.last_mut() {
+                Some(0) | None => {
+                    p.pop();
+                }
+                Some(last) => *last -= 1,
+            }
+            p
+        };
+        while !asking.is_empty() {
+            let asked: Vec<Oid> = asking.iter().map(|&i| Oid(before(oids[i]))).collect();
+            let wire: Vec<async_snmp::Oid> = asked
+                .iter()
+                .map(|o| async_snmp::Oid::from_slice(o.arcs()))
+                .collect();
+            let resp = match self.bounded(self.client.get_next_many(&wire)).await {
+                Ok(r) => r,
+                Err(e) if e.is_no_such_name() => {
+                    let k = e.error_index().unwrap_or(0) as usize;
+                    let Some(end) = k.checked_sub(1).and_then(|k| asked.get(k)) else {
+                        return Err(self.error(&e, &asked));
+                    };
+                    // Nothing follows `end`: nothing after it exists.
+                    asking.retain(|&i| {
+                        let gone = oids[i] > end.arcs();
+                        if gone {
+                            found[i] = Some(Err("noSuchName"));
+                        }
+                        !gone
+                    });
+                    continue;
+                }
+                Err(e) => return Err(self.error(&e, &asked)),
+            };
+            if resp.varbinds.len() != asking.len() {
+                return Err(SnmpError::Malformed {
+                    target: self.target.clone(),
+                    reason: format!(
+                        "{} values in answer to a GETNEXT of {}",
+                        resp.varbinds.len(),
+                        asking.len()
+                    ),
+                });
+            }
+            let mut unsettled = Vec::new();
+            for (vb, &i) in resp.varbinds.iter().zip(asking.iter()) {
+                let got = vb.oid.arcs();
+                if got == oids[i] {
+                    found[i] = Some(
+                        from_wire(&vb.value)
+                            .map_err(|x| x.map_or("a value of an unknown type", |x| x.name())),
+                    );
+                } else if got < oids[i] {
+                    unsettled.push(i);
+                } else {
+                    found[i] = Some(Err("noSuchName"));
+                }
+            }
+            *asking = unsettled;
+            break;
+        }
+        Ok(())
     }
 
     /// SET of one object. An agent that answers with an exception instead of the value (as

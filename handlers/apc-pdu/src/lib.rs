@@ -4,15 +4,15 @@
 //! (AP79xx; `apc-rpdu.toml`), MasterSwitch sPDUOutletCtl (AP92xx/AP96xx;
 //! `apc-masterswitch.toml`), and an rPDU2 that meters without switching
 //! (`apc-rpdu2-metered.toml`: its outlets by name, admin status unknown). The engine is
-//! pdu-profile's; this crate is the profiles and their tests.
+//! device-profile's; this crate is the profiles and their tests.
 
 // `PROFILES` (the files), `profiles()` (compiled by build.rs) and a test that they agree.
 include!(concat!(env!("OUT_DIR"), "/profiles.rs"));
 
 #[cfg(test)]
 mod tests {
-    use pdu_profile::Profile;
-    use pdu_profile::format::Reset;
+    use device_profile::Profile;
+    use device_profile::format::Reset;
 
     fn read(k: usize) -> Profile {
         super::profiles().swap_remove(k)

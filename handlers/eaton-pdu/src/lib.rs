@@ -2,14 +2,14 @@
 //! (`eaton-epdu.toml`): outlets switched by the On/Off/Reboot commands written with 0 (now),
 //! pendingOn/pendingOff read as "not yet", outlets the PDU says are not switchable refused,
 //! watts from outletWatts. Daisy-chained units are `unit.outlet`; a lone ePDU's outlets are
-//! plain numbers. The engine is pdu-profile's; this crate is the profile and its tests.
+//! plain numbers. The engine is device-profile's; this crate is the profile and its tests.
 
 // `PROFILES` (the files), `profiles()` (compiled by build.rs) and a test that they agree.
 include!(concat!(env!("OUT_DIR"), "/profiles.rs"));
 
 #[cfg(test)]
 mod tests {
-    use pdu_profile::format::Reset;
+    use device_profile::format::Reset;
 
     /// Every profile meters its outlets in watts and resets with the PDU's own command.
     #[test]

@@ -1,5 +1,5 @@
 //! `eaton-pdu`: DCImanager's PDU handler, from its device profiles.
 
 fn main() -> std::process::ExitCode {
-    pdu_profile::run_compiled(eaton_pdu::profiles)
+    device_profile::run_compiled(eaton_pdu::profiles)
 }

@@ -1,5 +1,5 @@
 //! `raritan-pdu`: DCImanager's PDU handler, from its device profiles.
 
 fn main() -> std::process::ExitCode {
-    pdu_profile::run_compiled(raritan_pdu::profiles)
+    device_profile::run_compiled(raritan_pdu::profiles)
 }

@@ -1,7 +1,7 @@
 //! A DCImanager PDU handler for RPCM PDUs (enterprise 46235), built from its device profile
 //! (`rpcm.toml`): outputs switched through their administrative state and confirmed by reading
 //! it back; no `statistics` (the RPCM gives current in mA, not watts). The engine is
-//! pdu-profile's; this crate is the profile and the test that it reads.
+//! device-profile's; this crate is the profile and the test that it reads.
 
 // `PROFILES` (the files), `profiles()` (compiled by build.rs) and a test that they agree.
 include!(concat!(env!("OUT_DIR"), "/profiles.rs"));

@@ -1,5 +1,5 @@
 //! `rpcm-pdu`: DCImanager's PDU handler for RPCM PDUs, from its device profile.
 
 fn main() -> std::process::ExitCode {
-    pdu_profile::run_compiled(rpcm_pdu::profiles)
+    device_profile::run_compiled(rpcm_pdu::profiles)
 }

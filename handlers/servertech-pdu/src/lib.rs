@@ -2,14 +2,14 @@
 //! order: Sentry4 (`sentry4.toml`: st4OutletState, the control state's pending values,
 //! st4OutletControlAction) and Sentry3 (`sentry3.toml`: outletStatus with its wait and error
 //! states, outletControlAction). Outlets are `tower.infeed.outlet`. The engine is
-//! pdu-profile's; this crate is the profiles and their tests.
+//! device-profile's; this crate is the profiles and their tests.
 
 // `PROFILES` (the files), `profiles()` (compiled by build.rs) and a test that they agree.
 include!(concat!(env!("OUT_DIR"), "/profiles.rs"));
 
 #[cfg(test)]
 mod tests {
-    use pdu_profile::format::Reset;
+    use device_profile::format::Reset;
 
     /// Every profile meters its outlets in watts and resets with the PDU's own command.
     #[test]

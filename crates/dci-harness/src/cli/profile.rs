@@ -1,42 +1,75 @@
-//! `dci-harness profile check FILE [--recordings DIR]`: a PDU device profile validated, then run
-//! over every `.snmprec` recording of its family in DIR (pdu-profile's checker), printing per
-//! recording the outlets, names, states and watts it reads and the checks that hold in real
-//! data.
+//! `dci-harness profile check FILE... [--recordings DIR]`: device profiles validated, then run
+//! over every `.snmprec` recording of their families in DIR (device-profile's checkers). A PDU
+//! profile, each on its own: per recording the outlets, names, states and watts it reads and
+//! the checks that hold in real data. UPS profiles, together in the order given (as the
+//! handler uses them): per recording the readings answered, what is left out and why, and
+//! whether a status rule decides device_status.
 
 use std::path::{Path, PathBuf};
 
-use pdu_profile::Profile;
-use pdu_profile::check::{self, Matched};
+use device_profile::check::{self, Matched};
+use device_profile::ups::UpsProfile;
+use device_profile::{AnyProfile, Profile};
 
 use super::{Exit, note, out};
 
 /// How many outlet names a recording's line shows.
 const NAMES_SHOWN: usize = 4;
 
-/// Validates `file`, then runs it over the recordings in `dir`.
-pub(crate) fn check(file: &Path, dir: Option<&PathBuf>) -> Exit {
-    let name = file.display().to_string();
-    let text = match std::fs::read_to_string(file) {
-        Ok(t) => t,
-        Err(e) => {
-            note(&format!("dci-harness: cannot read {name}: {e}"));
-            return Exit::Usage;
+/// Validates `files`, then runs them over the recordings in `dir`.
+pub(crate) fn check(files: &[PathBuf], dir: Option<&PathBuf>) -> Exit {
+    let (mut pdus, mut upses) = (Vec::new(), Vec::new());
+    for file in files {
+        let name = file.display().to_string();
+        let text = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(e) => {
+                note(&format!("dci-harness: cannot read {name}: {e}"));
+                return Exit::Usage;
+            }
+        };
+        match AnyProfile::parse(&name, &text) {
+            Ok(AnyProfile::Pdu(p)) => {
+                out(&format!(
+                    "profile {name}: valid ({}, {})",
+                    p.profile.id, p.profile.mib
+                ));
+                pdus.push(*p);
+            }
+            Ok(AnyProfile::Ups(p)) => {
+                out(&format!(
+                    "UPS profile {name}: valid ({}, {})",
+                    p.profile.id, p.profile.mib
+                ));
+                upses.push(*p);
+            }
+            Err(e) => {
+                out(&format!("invalid: {e}"));
+                return Exit::CheckFailed;
+            }
         }
-    };
-    let profile = match Profile::parse(&name, &text) {
-        Ok(p) => p,
-        Err(e) => {
-            out(&format!("invalid: {e}"));
-            return Exit::CheckFailed;
-        }
-    };
-    out(&format!(
-        "profile {name}: valid ({}, {})",
-        profile.profile.id, profile.profile.mib
-    ));
+    }
     let Some(dir) = dir else {
         return Exit::Answered;
     };
+    let recordings = match recordings(dir) {
+        Ok(r) => r,
+        Err(exit) => return exit,
+    };
+    let mut exit = Exit::Answered;
+    for p in &pdus {
+        if !matches!(pdu(p, &recordings), Exit::Answered) {
+            exit = Exit::CheckFailed;
+        }
+    }
+    if !upses.is_empty() && !matches!(ups(&upses, &recordings), Exit::Answered) {
+        exit = Exit::CheckFailed;
+    }
+    exit
+}
+
+/// The `.snmprec` files in `dir`, by name, with their texts.
+fn recordings(dir: &Path) -> Result<Vec<(String, String)>, Exit> {
     let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
         Ok(entries) => entries
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -44,22 +77,83 @@ pub(crate) fn check(file: &Path, dir: Option<&PathBuf>) -> Exit {
             .collect(),
         Err(e) => {
             note(&format!("dci-harness: cannot read {}: {e}", dir.display()));
-            return Exit::Usage;
+            return Err(Exit::Usage);
         }
     };
     files.sort();
+    files
+        .iter()
+        .map(|path| {
+            let short = path
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            std::fs::read_to_string(path)
+                .map(|t| (short, t))
+                .map_err(|_| {
+                    note(&format!("dci-harness: cannot read {}", path.display()));
+                    Exit::Usage
+                })
+        })
+        .collect()
+}
+
+/// The UPS profiles, together, over every recording of their families.
+fn ups(profiles: &[UpsProfile], recordings: &[(String, String)]) -> Exit {
     let (mut failed, mut others) = (false, Vec::new());
-    for path in &files {
-        let short = path
-            .file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        let Ok(text) = std::fs::read_to_string(path) else {
-            note(&format!("dci-harness: cannot read {}", path.display()));
-            failed = true;
+    for (short, text) in recordings {
+        let Some(r) = device_profile::ups::check::check(profiles, &check::parse_snmprec(text))
+        else {
+            others.push(short.as_str());
             continue;
         };
-        let Some(r) = check::check(&profile, &check::parse_snmprec(&text)) else {
-            others.push(short);
+        let by: Vec<String> = r
+            .matched
+            .iter()
+            .map(|(id, m)| match m {
+                Matched::Probe => id.clone(),
+                Matched::SysObjectId => format!("{id} (sysObjectID only)"),
+            })
+            .collect();
+        out(&format!("{short} (profiles: {}):", by.join(", ")));
+        match &r.answer {
+            None => out("  no probe answers: the handler does not drive it"),
+            Some(a) => {
+                let params: Vec<String> = a
+                    .params
+                    .iter()
+                    .map(|p| match &p.value {
+                        dci_protocol::EqValue::Str(s) => format!("{} {s}", p.name),
+                        dci_protocol::EqValue::Float(f) => format!("{} {f}", p.name),
+                    })
+                    .collect();
+                out(&format!("  answers: {}", params.join(", ")));
+                for n in &a.notes {
+                    out(&format!("  {n}"));
+                }
+            }
+        }
+        for f in &r.findings {
+            let mark = if f.holds { "ok  " } else { "FAIL" };
+            out(&format!("  {mark} {}: {}", f.check, f.detail));
+        }
+        failed |= !r.holds();
+    }
+    if !others.is_empty() {
+        out(&format!("not of the families: {}", others.join(", ")));
+    }
+    if failed {
+        Exit::CheckFailed
+    } else {
+        Exit::Answered
+    }
+}
+
+/// A PDU profile over every recording of its family.
+fn pdu(profile: &Profile, recordings: &[(String, String)]) -> Exit {
+    let (mut failed, mut others) = (false, Vec::new());
+    for (short, text) in recordings {
+        let Some(r) = check::check(profile, &check::parse_snmprec(text)) else {
+            others.push(short.as_str());
             continue;
         };
         let by = match r.matched {

@@ -24,7 +24,7 @@ use crate::read::{self, Walked};
 /// The environment variable naming a profile file that replaces the compiled-in one.
 pub const PROFILE_ENV: &str = "DCIH_PDU_PROFILE";
 
-/// `main` of a profile handler: `fn main() -> ExitCode { pdu_profile::run("x.toml",
+/// `main` of a profile handler: `fn main() -> ExitCode { device_profile::run("x.toml",
 /// include_str!("../x.toml")) }`.
 pub fn run(source: &'static str, text: &'static str) -> ExitCode {
     dci_protocol::run(ProfilePdu::load(source, text))

@@ -13,7 +13,7 @@ use crate::format::Profile;
 use crate::read::{self, Walked};
 
 /// sysObjectID.0.
-const SYS_OBJECT_ID: &[u32] = &[1, 3, 6, 1, 2, 1, 1, 2, 0];
+pub const SYS_OBJECT_ID: &[u32] = &[1, 3, 6, 1, 2, 1, 1, 2, 0];
 
 /// How far the outlets' watts may be from the unit's.
 pub const WATTS_TOLERANCE: f64 = 0.10;

@@ -467,61 +467,17 @@ pub struct ProfileError {
 impl Profile {
     /// Reads and checks the profile in `text`, named `source` in errors (its file name).
     pub fn parse(source: &str, text: &str) -> Result<Profile, ProfileError> {
-        let line_of = |offset: usize| {
-            text[..offset.min(text.len())].lines().count().max(1)
-                + usize::from(text[..offset.min(text.len())].ends_with('\n'))
-        };
-        let profile: Profile = toml::from_str(text).map_err(|e| {
-            let line = e.span().map_or(1, |s| line_of(s.start));
-            ProfileError {
-                profile: source.to_owned(),
-                line,
-                field: key_at(text, line),
-                problem: e.message().to_owned(),
-            }
-        })?;
-        profile
-            .check(text)
-            .map_err(|(offset, field, problem)| ProfileError {
-                profile: source.to_owned(),
-                line: line_of(offset),
-                field,
-                problem,
-            })?;
-        Ok(profile)
+        parse_checked(source, text, Profile::check)
     }
 
     /// What types cannot say. Each failure: (byte offset, field, problem).
-    fn check(&self, text: &str) -> Result<(), (usize, String, String)> {
-        let oid = |s: &Spanned<String>, field: String| -> Result<(), (usize, String, String)> {
-            if numeric_oid(s.get_ref()) {
-                Ok(())
-            } else {
-                Err((
-                    s.span().start,
-                    field,
-                    format!("'{}' is not a numeric OID", s.get_ref()),
-                ))
-            }
-        };
-        for (k, s) in self.detect.sys_object_id.iter().enumerate() {
-            oid(s, format!("detect.sys_object_id[{k}]"))?;
-        }
-        if self.detect.probe.is_empty() {
-            return Err((
-                0,
-                "detect.probe".into(),
-                "at least one probe column decides whether a device is of the family".into(),
-            ));
-        }
-        for (k, s) in self.detect.probe.iter().enumerate() {
-            oid(s, format!("detect.probe[{k}]"))?;
-        }
+    fn check(&self, text: &str) -> Result<(), Misplaced> {
+        self.detect.check("column")?;
         for (k, s) in self.outlets.names.iter().enumerate() {
-            oid(s, format!("outlets.names[{k}]"))?;
+            check_oid(s, format!("outlets.names[{k}]"))?;
         }
         if let Some(sw) = &self.outlets.switchable {
-            oid(&sw.oid, "outlets.switchable.oid".into())?;
+            check_oid(&sw.oid, "outlets.switchable.oid")?;
             let given = usize::from(!sw.yes.is_empty())
                 + usize::from(!sw.no.is_empty())
                 + usize::from(sw.bit.is_some());
@@ -534,7 +490,7 @@ impl Profile {
             }
         }
         if let Some(p) = &self.outlets.pending {
-            oid(&p.oid, "outlets.pending.oid".into())?;
+            check_oid(&p.oid, "outlets.pending.oid")?;
             if p.values.is_empty() {
                 return Err((
                     p.oid.span().start,
@@ -668,8 +624,74 @@ impl Profile {
     }
 }
 
+/// A problem the checker found: (byte offset in the text, field, what is wrong).
+pub type Misplaced = (usize, String, String);
+
+/// Reads a profile of type `T` from `text` (unknown fields refused) and runs `check` on it:
+/// every error names `source`, the line and the field.
+pub fn parse_checked<T: serde::de::DeserializeOwned>(
+    source: &str,
+    text: &str,
+    check: impl Fn(&T, &str) -> Result<(), Misplaced>,
+) -> Result<T, ProfileError> {
+    let line_of = |offset: usize| {
+        text[..offset.min(text.len())].lines().count().max(1)
+            + usize::from(text[..offset.min(text.len())].ends_with('\n'))
+    };
+    let profile: T = toml::from_str(text).map_err(|e| {
+        let line = e.span().map_or(1, |s| line_of(s.start));
+        ProfileError {
+            profile: source.to_owned(),
+            line,
+            field: key_at(text, line),
+            problem: e.message().to_owned(),
+        }
+    })?;
+    check(&profile, text).map_err(|(offset, field, problem)| ProfileError {
+        profile: source.to_owned(),
+        line: line_of(offset),
+        field,
+        problem,
+    })?;
+    Ok(profile)
+}
+
+/// `s` as a numeric OID, or the checker's error at its place.
+pub fn check_oid(s: &Spanned<String>, field: impl Into<String>) -> Result<(), Misplaced> {
+    if numeric_oid(s.get_ref()) {
+        Ok(())
+    } else {
+        Err((
+            s.span().start,
+            field.into(),
+            format!("'{}' is not a numeric OID", s.get_ref()),
+        ))
+    }
+}
+
+impl Detect {
+    /// sysObjectID prefixes and probes are numeric OIDs, and there is a probe (`what`: what a
+    /// probe is, in the error: "column", "object").
+    pub fn check(&self, what: &str) -> Result<(), Misplaced> {
+        for (k, s) in self.sys_object_id.iter().enumerate() {
+            check_oid(s, format!("detect.sys_object_id[{k}]"))?;
+        }
+        if self.probe.is_empty() {
+            return Err((
+                0,
+                "detect.probe".into(),
+                format!("at least one probe {what} decides whether a device is of the family"),
+            ));
+        }
+        for (k, s) in self.probe.iter().enumerate() {
+            check_oid(s, format!("detect.probe[{k}]"))?;
+        }
+        Ok(())
+    }
+}
+
 /// Dotted decimal arcs, at least two.
-fn numeric_oid(s: &str) -> bool {
+pub fn numeric_oid(s: &str) -> bool {
     let arcs: Vec<&str> = s.split('.').collect();
     !s.is_empty()
         && arcs.iter().all(|a| {
