@@ -127,7 +127,7 @@ pub(crate) struct Answer {
     pub stderr: String,
     pub elapsed: Duration,
     pub code: Option<i32>,
-    what: String,
+    pub(crate) what: String,
 }
 
 impl Answer {

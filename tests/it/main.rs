@@ -13,3 +13,4 @@ mod runtime;
 mod snmp_switch;
 mod testbed;
 mod ups_sim;
+mod ups_snmp;

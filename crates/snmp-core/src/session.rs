@@ -437,7 +437,8 @@ impl Session {
     /// before each: the agent answers with the object itself when it exists, and with a later
     /// one when it does not. An answer between the two (an object under the one asked, as a
     /// variable-length index can make) settles nothing: that object stays in `asking` for a GET.
-    /// Past the end of the MIB (noSuchName), the object and every later one do not exist.
+    /// Past the end of the MIB (noSuchName), the object and every later one do not exist: two
+    /// GETNEXTs at most.
     async fn settle_by_getnext(
         &self,
         oids: &[&[u32]],
@@ -454,6 +455,9 @@ impl Session {
             }
             p
         };
+        // In OID order, the first object an agent finds past the end of its MIB is the
+        // earliest such: every later one goes with it, and the next GETNEXT succeeds.
+        asking.sort_by_key(|&i| oids[i]);
         while !asking.is_empty() {
             let asked: Vec<Oid> = asking.iter().map(|&i| Oid(before(oids[i]))).collect();
             let wire: Vec<async_snmp::Oid> = asked
