@@ -213,7 +213,7 @@ fn a_device_without_ups_mibs_is_refused_by_name() {
     let e = a.error();
     assert_eq!(e.error_type, ErrorType::UnexpectedData);
     assert!(
-        e.text.contains("answers none of the UPS objects")
+        e.text.contains("has none of the UPS objects")
             && e.text.contains("UPS-MIB (RFC 1628) 1.3.6.1.2.1.33.1.4.1.0"),
         "{}",
         e.text

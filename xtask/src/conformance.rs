@@ -40,6 +40,7 @@ use xshell::{Shell, cmd};
 
 use crate::flags::Flags;
 use crate::testbed;
+use crate::ups_oracle;
 use crate::vlan_oracle;
 use crate::workspace;
 
@@ -84,6 +85,9 @@ pub fn run(args: &[String]) -> Result<()> {
     );
     let mut macs = String::from(
         "\n## Switch MAC tables against each recording's own forwarding table\n\n`mac_list` of every port the recording's dot1qTpFdbTable (else dot1dTpFdbTable) names, learned entries only; a Cisco recording's VLAN bridges are the recording itself under each VLAN's community (no recording holds per-VLAN instances).\n\n| recording | handler | ports that agree | first difference |\n|---|---|---|---|\n",
+    );
+    let mut upses = String::from(
+        "\n## UPS readings against each recording's own objects\n\n`status` of a UPS handler against a second reading of the UPS MIBs (`xtask/src/ups_oracle.rs`).\n\n| recording | handler | agree | readings |\n|---|---|---|---|\n",
     );
     let mut failures = 0;
     for rec in &recordings {
@@ -153,6 +157,31 @@ pub fn run(args: &[String]) -> Result<()> {
                 say(&format!(
                     "  {h}: MACs of {compared} ports against the recording's forwarding table, {} differ",
                     compared - agree
+                ));
+            }
+            if let Some(want) = ups_oracle::expected(&oracle)
+                && xml.contains("<eq_param")
+            {
+                let got = ups_oracle::reported(&xml);
+                let agree = got == want;
+                let shown: Vec<String> = got.iter().map(|(n, v)| format!("{n} {v}")).collect();
+                upses.push_str(&format!(
+                    "| {community} | {h} | {} | {} |\n",
+                    if agree { "yes" } else { "NO" },
+                    shown.join(", ")
+                ));
+                if !agree {
+                    failures += 1;
+                    let want: Vec<String> = want.iter().map(|(n, v)| format!("{n} {v}")).collect();
+                    details.push_str(&format!(
+                        "\n## {community} / {h}: UPS readings\n\n- reported: {}\n- expected: {}\n",
+                        shown.join(", "),
+                        want.join(", ")
+                    ));
+                }
+                say(&format!(
+                    "  {h}: UPS readings {} the recording's objects",
+                    if agree { "agree with" } else { "DIFFER from" }
                 ));
             }
             answers.push(xml);
@@ -225,6 +254,7 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     report.push_str(&vlans);
     report.push_str(&macs);
+    report.push_str(&upses);
     report.push_str(&details);
     let path = work.join("report.md");
     std::fs::write(&path, &report)?;

@@ -10,6 +10,7 @@ mod new_handler;
 mod package;
 mod test;
 mod testbed;
+mod ups_oracle;
 mod vlan_oracle;
 mod workspace;
 

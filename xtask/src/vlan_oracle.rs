@@ -62,6 +62,18 @@ impl Recording {
         Recording { objects }
     }
 
+    /// The number at `dotted` (any numeric type), if the recording has it.
+    pub fn number(&self, dotted: &str) -> Option<i64> {
+        let arcs: Vec<u32> = dotted
+            .split('.')
+            .map(|a| a.parse().ok())
+            .collect::<Option<_>>()?;
+        let (tag, value) = self.objects.get(&arcs)?;
+        matches!(tag.as_str(), "2" | "65" | "66" | "67" | "70")
+            .then(|| value.trim().parse().ok())
+            .flatten()
+    }
+
     /// The cells of column `base`: index → (tag, value).
     fn column(&self, base: &[u32]) -> Vec<(Vec<u32>, &(String, String))> {
         self.objects
