@@ -212,3 +212,52 @@ fn profile_check_reads_recordings_and_judges_them() {
         stdout(&out)
     );
 }
+
+/// `profile check` of ups-snmp's profiles, together and in the handler's order, over UPS
+/// recordings generated from the MIBs: what each answers and why each reading is left out; a
+/// status value no rule knows fails the check (exit 6); a PDU is of none of the families.
+#[test]
+fn profile_check_runs_ups_profiles_together() {
+    use e2e::pdus::{Kind, Pdu, outlets};
+    let dir = crate::cisco_switch::data_dir("profile-check-ups");
+    e2e::upses::single_phase()
+        .recording
+        .write(dir.dir(), "single");
+    let mut odd = e2e::upses::three_phase();
+    // upsOutputSource 9 is not in UPS-MIB's enumeration.
+    odd.recording
+        .add("1.3.6.1.2.1.33.1.4.1.0", e2e::snmprec::Value::Integer(9));
+    odd.recording.write(dir.dir(), "odd");
+    Pdu::new(Kind::Rpcm, outlets(Kind::Rpcm, 4))
+        .recording
+        .write(dir.dir(), "rpcm");
+    // The order build.rs compiles them in.
+    let files: Vec<String> = ["huawei-ups", "ups-mib", "eaton-xups", "apc-powernet"]
+        .iter()
+        .map(|f| {
+            format!(
+                "{}/../handlers/ups-snmp/{f}.toml",
+                env!("CARGO_MANIFEST_DIR")
+            )
+        })
+        .collect();
+    let recordings = dir.dir().to_string_lossy().into_owned();
+    let mut args = vec!["profile", "check"];
+    args.extend(files.iter().map(String::as_str));
+    args.extend(["--recordings", &recordings]);
+    let out = harness(&args, &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(6), "{text}{}", stderr(&out));
+    for want in [
+        "UPS profile ",
+        "single.snmprec (profiles: ups-mib):",
+        "answers: device_status OK, input_voltage_line_A 231, output_load_line_A 37, output_power_line_A 0.62, input_power_line_A 0.65, battary_time_remains 42",
+        "input_voltage_line_B left out: 1.3.6.1.2.1.33.1.3.3.1.3.2 did not answer",
+        "ok   a status rule decides device_status: OK",
+        "odd.snmprec (profiles: ups-mib):",
+        "FAIL a status rule decides device_status: ups-mib: no status rule holds for 1.3.6.1.2.1.33.1.2.1.0 = 2, 1.3.6.1.2.1.33.1.4.1.0 = 9, 1.3.6.1.2.1.33.1.6.1.0 = 0: Warning",
+        "not of the families: rpcm.snmprec",
+    ] {
+        assert!(text.contains(want), "{want:?} in\n{text}");
+    }
+}

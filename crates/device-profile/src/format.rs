@@ -699,12 +699,18 @@ pub fn numeric_oid(s: &str) -> bool {
         })
 }
 
-/// Where the line that sets `key` starts, at or after `from` (else `from`): an action's line in
-/// its control table.
-fn key_offset(text: &str, from: usize, key: &str) -> usize {
+/// Where the line that sets `key` starts, at or after `from` and before the next table header
+/// (else `from`): an action's line in its control table, a field's in its array element.
+pub(crate) fn key_offset(text: &str, from: usize, key: &str) -> usize {
     let mut offset = from;
-    for line in text[from.min(text.len())..].split_inclusive('\n') {
+    for (k, line) in text[from.min(text.len())..]
+        .split_inclusive('\n')
+        .enumerate()
+    {
         let t = line.trim_start();
+        if k > 0 && t.starts_with('[') {
+            break;
+        }
         if t.strip_prefix(key)
             .is_some_and(|r| r.trim_start().starts_with('='))
         {

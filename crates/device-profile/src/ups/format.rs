@@ -41,7 +41,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::format::{Detect, Meta, Misplaced, ProfileError, check_oid, numeric_oid};
+use crate::format::{Detect, Meta, Misplaced, ProfileError, check_oid, key_offset, numeric_oid};
 
 /// A UPS MIB (or a device family's use of one): what it answers and how to read it.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -504,7 +504,7 @@ impl UpsProfile {
         out
     }
 
-    fn check(&self, _text: &str) -> Result<(), Misplaced> {
+    fn check(&self, text: &str) -> Result<(), Misplaced> {
         self.detect.check("object")?;
         for (name, set) in &self.lines {
             if let Some(c) = &set.count {
@@ -516,7 +516,8 @@ impl UpsProfile {
                 let at = source.span().start;
                 let s = source.get_ref();
                 let field = |f: &str| format!("readings.{}[{k}].{f}", r.key());
-                let err = |f: &str, problem: String| Err((at, field(f), problem));
+                let err =
+                    |f: &str, problem: String| Err((key_offset(text, at, f), field(f), problem));
                 if !numeric_oid(&s.oid) {
                     return err("oid", format!("'{}' is not a numeric OID", s.oid));
                 }
@@ -578,7 +579,7 @@ impl UpsProfile {
                 }
                 for i in &s.invalid {
                     if let Invalid::When { when, .. } = i {
-                        check_condition(when, at, field("invalid"))?;
+                        check_condition(when, key_offset(text, at, "invalid"), field("invalid"))?;
                     }
                 }
             }
@@ -617,3 +618,6 @@ fn check_condition(c: &Condition, at: usize, field: String) -> Result<(), Mispla
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

@@ -196,3 +196,108 @@ fn read(
     }
     Ok(value)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ups::format::arcs;
+
+    const PROFILE: &str = r#"[profile]
+id = "t"
+name = "T"
+mib = "T-MIB"
+
+[detect]
+probe = ["1.3.6.1.4.1.9999.1.0"]
+
+[lines.input]
+count = "1.3.6.1.4.1.9999.2.0"
+
+[[readings.input_voltage]]
+oid = "1.3.6.1.4.1.9999.3"
+index = "L"
+lines = "input"
+unit = "V/10"
+range = [0, 500]
+
+[status]
+otherwise = "Warning"
+
+[[status.rules]]
+level = "Critical"
+why = "off"
+all = [{ oid = "1.3.6.1.4.1.9999.1.0", in = [2] }]
+
+[[status.rules]]
+level = "OK"
+why = "on"
+all = [{ oid = "1.3.6.1.4.1.9999.1.0", in = [3] }]
+"#;
+
+    fn answered(objects: &[(&str, Value)]) -> Answered {
+        objects.iter().map(|(o, v)| (arcs(o), v.clone())).collect()
+    }
+
+    fn profile(text: &str) -> UpsProfile {
+        UpsProfile::parse("t.toml", text).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn the_count_decides_the_lines_and_its_absence_is_said() {
+        let p = profile(PROFILE);
+        let mut got = answered(&[
+            ("1.3.6.1.4.1.9999.1.0", Value::Integer(3)),
+            ("1.3.6.1.4.1.9999.2.0", Value::Integer(1)),
+            ("1.3.6.1.4.1.9999.3.1", Value::Gauge32(2301)),
+            ("1.3.6.1.4.1.9999.3.2", Value::Gauge32(2302)),
+        ]);
+        let a = answer(std::slice::from_ref(&p), &got).expect("the probe answers");
+        assert_eq!(a.params.len(), 2, "{a:?}");
+        assert_eq!(a.params[1].value, EqValue::Float(230.1));
+        assert!(a.notes[0].contains("the UPS has 1 input line"), "{a:?}");
+        // No count, and the profile does not take the rows as lines: left out, and said.
+        got.remove(&arcs("1.3.6.1.4.1.9999.2.0"));
+        let a = answer(std::slice::from_ref(&p), &got).expect("the probe answers");
+        assert_eq!(a.params.len(), 1, "{a:?}");
+        assert!(a.notes[0].contains("the input line count (1.3.6.1.4.1.9999.2.0) did not answer"));
+        // With `if_count_missing = "rows"`, the rows are the lines.
+        let rows = profile(&PROFILE.replace(
+            "count = \"1.3.6.1.4.1.9999.2.0\"",
+            "count = \"1.3.6.1.4.1.9999.2.0\"\nif_count_missing = \"rows\"",
+        ));
+        let a = answer(std::slice::from_ref(&rows), &got).expect("the probe answers");
+        assert_eq!(a.params.len(), 3, "{a:?}");
+    }
+
+    #[test]
+    fn status_takes_the_first_rule_else_otherwise_and_the_worst_of_two() {
+        let p = profile(PROFILE);
+        let level = |ps: &[UpsProfile], v: i64| {
+            let got = answered(&[("1.3.6.1.4.1.9999.1.0", Value::Integer(v))]);
+            answer(ps, &got).expect("the probe answers").params[0]
+                .value
+                .clone()
+        };
+        let s = |l: &str| EqValue::Str(l.into());
+        assert_eq!(level(std::slice::from_ref(&p), 3), s("OK"));
+        assert_eq!(level(std::slice::from_ref(&p), 2), s("Critical"));
+        assert_eq!(
+            level(std::slice::from_ref(&p), 7),
+            s("Warning"),
+            "otherwise"
+        );
+        // A second MIB on the same object that calls 3 Critical: the worse wins.
+        let other = profile(
+            &PROFILE
+                .replace("in = [2]", "in = [3]")
+                .replace("id = \"t\"", "id = \"u\""),
+        );
+        assert_eq!(level(&[p, other], 3), s("Critical"));
+    }
+
+    #[test]
+    fn nothing_answered_is_no_ups() {
+        let p = profile(PROFILE);
+        assert!(answer(&[p], &Answered::new()).is_none());
+    }
+}
