@@ -88,23 +88,18 @@ pub fn run(args: &[String]) -> Result<()> {
     }
 }
 
+/// `ups-sim` and `seed_ups.py` (process cost: fixed values, no device); `ups-snmp status` on a
+/// three-phase UPS-MIB UPS and an APC Smart-UPS (PowerNet-MIB), each against net-snmp's
+/// `snmpget` of the same objects (the list ups-snmp logs at debug level) on the same snmpsim.
 fn ups(runs: usize) -> Result<()> {
-    let sh = Shell::new()?;
-    let root = workspace::root();
-    sh.change_dir(&root);
-    cmd!(
-        sh,
-        "cargo build --release --locked --target {MUSL} -p ups-sim"
-    )
-    .run()?;
-    let exe = root.join("target").join(MUSL).join("release/ups-sim");
-    let seed = peer(&root, "seed_ups.py")?;
+    let b = SnmpBench::prepare("ups", &["ups-sim", "ups-snmp"], "seed_ups.py")?;
+    b.generate(&["ups", "three", "three"])?;
+    b.generate(&["ups", "apc", "apc"])?;
+    let (release, scratch) = (&b.release, &b.scratch);
     let python = python3()?;
-    let scratch = root.join("target/bench");
-    sh.create_dir(&scratch)?;
-    let request =
-        snmp_status_request(&scratch.join("ups-status.xml"), "127.0.0.1", "v1", "public")?;
-    let seed = seed.to_string_lossy().into_owned();
+    let seed = b.seed.to_string_lossy().into_owned();
+    let request = snmp_status_request(&scratch.join("ups-sim.xml"), "127.0.0.1", "v1", "public")?;
+    let exe = release.join("ups-sim");
     let cases = vec![
         Case {
             label: "ups-sim -info".into(),
@@ -122,13 +117,13 @@ fn ups(runs: usize) -> Result<()> {
         },
         Case {
             label: "ups-sim status".into(),
-            program: exe.clone(),
+            program: exe,
             args: vec![],
             stdin: Some(request.clone()),
             env: vec![],
         },
         Case {
-            label: "seed_ups.py status".into(),
+            label: "seed_ups.py status (fixed values)".into(),
             program: python,
             args: vec![seed],
             stdin: Some(request),
@@ -136,10 +131,66 @@ fn ups(runs: usize) -> Result<()> {
         },
     ];
     report(&cases, runs)?;
-    print_sizes(
-        &root.join("target").join(MUSL).join("release"),
-        &["ups-sim"],
-    )
+    b.with_snmpsim(&["ups-sim", "ups-snmp"], |agent| {
+        preamble(runs, Some("SNMP"));
+        let relay = Relay::start(agent)?;
+        for (title, community) in [
+            ("Three-phase UPS on UPS-MIB, SNMP v2c", "three"),
+            ("APC Smart-UPS on PowerNet-MIB, SNMP v2c", "apc"),
+        ] {
+            let status = |port: u16| -> Result<PathBuf> {
+                snmp_status_request(
+                    &scratch.join(format!("{community}-{port}.xml")),
+                    &format!("127.0.0.1:{port}"),
+                    "v2c",
+                    community,
+                )
+            };
+            // The objects ups-snmp asks for, from its own debug line.
+            let out = std::process::Command::new(release.join("ups-snmp"))
+                .env("RUST_LOG", "device_profile=debug")
+                .stdin(std::fs::File::open(status(agent)?)?)
+                .output()?;
+            let log = String::from_utf8_lossy(&out.stderr);
+            let objects: Vec<String> = log
+                .lines()
+                .find(|l| l.contains("one GET of every profile's objects"))
+                .and_then(|l| l.split("objects=").nth(1))
+                .context("ups-snmp logs the objects it asks for")?
+                .split_whitespace()
+                .map(|o| o.trim_matches('"').to_owned())
+                .filter(|o| !o.is_empty())
+                .collect();
+            print_line(&format!(
+                "\n{title} (snmpsim): {} objects asked for\n",
+                objects.len()
+            ));
+            counted_table("SNMP", runs, agent, &relay, |port| {
+                let target = format!("127.0.0.1:{port}");
+                let mut args: Vec<String> = ["-v2c", "-c", community, "-On", &target]
+                    .map(String::from)
+                    .to_vec();
+                args.extend(objects.iter().cloned());
+                Ok(vec![
+                    Case {
+                        label: "ups-snmp status".into(),
+                        program: release.join("ups-snmp"),
+                        args: vec![],
+                        stdin: Some(status(port)?),
+                        env: vec![],
+                    },
+                    Case {
+                        label: format!("snmpget of the same {} objects", objects.len()),
+                        program: PathBuf::from("/usr/bin/snmpget"),
+                        args,
+                        stdin: None,
+                        env: net_snmp_env(scratch)?,
+                    },
+                ])
+            })?;
+        }
+        Ok(())
+    })
 }
 
 /// Debian's interpreter where there is one (the peers are measured under it), else any python3.

@@ -96,6 +96,9 @@ fn main() -> ExitCode {
     if args.first().map(String::as_str) == Some("vlans") {
         return vlans(&args[1..]);
     }
+    if args.first().map(String::as_str) == Some("ups") {
+        return ups(&args[1..]);
+    }
     let args = match parse(&args) {
         Ok(a) => a,
         Err(e) => {
@@ -156,6 +159,33 @@ fn pdu(args: &[String]) -> ExitCode {
         path.display(),
         ports
     );
+    ExitCode::SUCCESS
+}
+
+/// `gen-recording ups single|three|apc|apc3|eaton COMMUNITY DIR`: a UPS from `e2e::upses`
+/// (UPS-MIB single- or three-phase, APC Smart-UPS or three-phase Symmetra on PowerNet-MIB, Eaton
+/// on XUPS-MIB).
+#[allow(clippy::print_stderr)]
+fn ups(args: &[String]) -> ExitCode {
+    use e2e::upses;
+    const UPS_USAGE: &str = "usage: gen-recording ups single|three|apc|apc3|eaton COMMUNITY DIR";
+    let [kind, community, dir] = args else {
+        eprintln!("gen-recording: {UPS_USAGE}");
+        return ExitCode::from(2);
+    };
+    let ups = match kind.as_str() {
+        "single" => upses::single_phase(),
+        "three" => upses::three_phase(),
+        "apc" => upses::apc_smart_ups(),
+        "apc3" => upses::apc_three_phase(),
+        "eaton" => upses::eaton_xups(),
+        _ => {
+            eprintln!("gen-recording: {UPS_USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let path = ups.recording.write(std::path::Path::new(dir), community);
+    eprintln!("gen-recording: wrote {} ({})", path.display(), ups.what);
     ExitCode::SUCCESS
 }
 

@@ -113,6 +113,14 @@ impl Handler for ProfileUps {
             }
         }
         let s = Session::for_call(cx).await?;
+        tracing::debug!(
+            objects = %objects
+                .iter()
+                .map(|o| o.iter().map(u32::to_string).collect::<Vec<_>>().join("."))
+                .collect::<Vec<_>>()
+                .join(" "),
+            "one GET of every profile's objects"
+        );
         let refs: Vec<&[u32]> = objects.iter().map(Vec::as_slice).collect();
         let values = s.get_optional(&refs).await?;
         let got: Answered = objects
