@@ -142,19 +142,7 @@ impl ProfilePdu {
 
 /// The profile in the file `DCIH_PDU_PROFILE` names, if it names one.
 fn from_env() -> Option<Result<Vec<Profile>, ProfileError>> {
-    let path = std::env::var_os(PROFILE_ENV)?;
-    let name = path.to_string_lossy().into_owned();
-    Some(
-        std::fs::read_to_string(&path)
-            .map_err(|e| ProfileError {
-                profile: name.clone(),
-                line: 0,
-                field: PROFILE_ENV.into(),
-                problem: format!("cannot read the file: {e}"),
-            })
-            .and_then(|t| Profile::parse(&name, &t))
-            .map(|p| vec![p]),
-    )
+    crate::format::from_env_file(PROFILE_ENV, Profile::parse)
 }
 
 /// What every profile handler declares; [`Handler::info`] adds what the profile says.

@@ -656,6 +656,27 @@ pub fn parse_checked<T: serde::de::DeserializeOwned>(
     Ok(profile)
 }
 
+/// The profile in the file the environment variable `var` names, read with `parse`, if the
+/// variable is set: how a vendor tries a profile with a built handler.
+pub fn from_env_file<T>(
+    var: &str,
+    parse: fn(&str, &str) -> Result<T, ProfileError>,
+) -> Option<Result<Vec<T>, ProfileError>> {
+    let path = std::env::var_os(var)?;
+    let name = path.to_string_lossy().into_owned();
+    Some(
+        std::fs::read_to_string(&path)
+            .map_err(|e| ProfileError {
+                profile: name.clone(),
+                line: 0,
+                field: var.into(),
+                problem: format!("cannot read the file: {e}"),
+            })
+            .and_then(|t| parse(&name, &t))
+            .map(|p| vec![p]),
+    )
+}
+
 /// `s` as a numeric OID, or the checker's error at its place.
 pub fn check_oid(s: &Spanned<String>, field: impl Into<String>) -> Result<(), Misplaced> {
     if numeric_oid(s.get_ref()) {

@@ -401,16 +401,7 @@ impl Session {
                 }
                 Err(e) => return Err(self.error(&e, &ours)),
             };
-            if resp.varbinds.len() != asking.len() {
-                return Err(SnmpError::Malformed {
-                    target: self.target.clone(),
-                    reason: format!(
-                        "{} values in answer to a GET of {}",
-                        resp.varbinds.len(),
-                        asking.len()
-                    ),
-                });
-            }
+            self.one_value_each(resp.varbinds.len(), asking.len(), "GET")?;
             for ((vb, oid), &i) in resp.varbinds.iter().zip(&ours).zip(&asking) {
                 if vb.oid.arcs() != oid.arcs() {
                     return Err(SnmpError::Malformed {
@@ -483,16 +474,7 @@ impl Session {
                 }
                 Err(e) => return Err(self.error(&e, &asked)),
             };
-            if resp.varbinds.len() != asking.len() {
-                return Err(SnmpError::Malformed {
-                    target: self.target.clone(),
-                    reason: format!(
-                        "{} values in answer to a GETNEXT of {}",
-                        resp.varbinds.len(),
-                        asking.len()
-                    ),
-                });
-            }
+            self.one_value_each(resp.varbinds.len(), asking.len(), "GETNEXT")?;
             let mut unsettled = Vec::new();
             for (vb, &i) in resp.varbinds.iter().zip(asking.iter()) {
                 let got = vb.oid.arcs();
@@ -511,6 +493,17 @@ impl Session {
             break;
         }
         Ok(())
+    }
+
+    /// An answer with a value for each object asked, or the malformed-answer error.
+    fn one_value_each(&self, got: usize, asked: usize, op: &str) -> Result<(), SnmpError> {
+        if got == asked {
+            return Ok(());
+        }
+        Err(SnmpError::Malformed {
+            target: self.target.clone(),
+            reason: format!("{got} values in answer to a {op} of {asked}"),
+        })
     }
 
     /// SET of one object. An agent that answers with an exception instead of the value (as

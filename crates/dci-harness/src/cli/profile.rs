@@ -132,14 +132,24 @@ fn ups(profiles: &[UpsProfile], recordings: &[(String, String)]) -> Exit {
                 }
             }
         }
-        for f in &r.findings {
-            let mark = if f.holds { "ok  " } else { "FAIL" };
-            out(&format!("  {mark} {}: {}", f.check, f.detail));
-        }
+        findings(&r.findings);
         failed |= !r.holds();
     }
+    verdict(failed, &others, "not of the families")
+}
+
+/// Each check, marked ok or FAIL.
+fn findings(fs: &[check::Finding]) {
+    for f in fs {
+        let mark = if f.holds { "ok  " } else { "FAIL" };
+        out(&format!("  {mark} {}: {}", f.check, f.detail));
+    }
+}
+
+/// The recordings of no profile's family, and the exit: a check failed, or every one held.
+fn verdict(failed: bool, others: &[&str], words: &str) -> Exit {
     if !others.is_empty() {
-        out(&format!("not of the families: {}", others.join(", ")));
+        out(&format!("{words}: {}", others.join(", ")));
     }
     if failed {
         Exit::CheckFailed
@@ -201,18 +211,8 @@ fn pdu(profile: &Profile, recordings: &[(String, String)]) -> Exit {
         if let Some(u) = r.unit_watts {
             out(&format!("  unit: {u:.1} W"));
         }
-        for f in &r.findings {
-            let mark = if f.holds { "ok  " } else { "FAIL" };
-            out(&format!("  {mark} {}: {}", f.check, f.detail));
-        }
+        findings(&r.findings);
         failed |= !r.holds();
     }
-    if !others.is_empty() {
-        out(&format!("not of the family: {}", others.join(", ")));
-    }
-    if failed {
-        Exit::CheckFailed
-    } else {
-        Exit::Answered
-    }
+    verdict(failed, &others, "not of the family")
 }

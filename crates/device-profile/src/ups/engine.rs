@@ -35,7 +35,7 @@ pub struct ProfileUps {
 /// A UPS none of whose MIBs answers.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "{target} answers none of the UPS objects this handler reads ({probes}): this handler does not drive it"
+    "{target} has none of the UPS objects this handler reads ({probes}): this handler does not drive it"
 )]
 pub struct NoTables {
     /// `host:port`.
@@ -60,20 +60,9 @@ impl ProfileUps {
     }
 }
 
+/// The profile in the file `DCIH_UPS_PROFILE` names, if it names one.
 fn from_env() -> Option<Result<Vec<UpsProfile>, ProfileError>> {
-    let path = std::env::var_os(PROFILE_ENV)?;
-    let name = path.to_string_lossy().into_owned();
-    Some(
-        std::fs::read_to_string(&path)
-            .map_err(|e| ProfileError {
-                profile: name.clone(),
-                line: 0,
-                field: PROFILE_ENV.into(),
-                problem: format!("cannot read the file: {e}"),
-            })
-            .and_then(|t| UpsProfile::parse(&name, &t))
-            .map(|p| vec![p]),
-    )
+    crate::format::from_env_file(PROFILE_ENV, UpsProfile::parse)
 }
 
 const REQUIREMENTS: &[Requirement] = &[
