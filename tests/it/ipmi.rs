@@ -580,3 +580,56 @@ fn answers_out_of_range_and_other_versions_are_named() {
     );
     assert!(a.elapsed < FAIL_WITHIN, "{:?}", a.elapsed);
 }
+
+/// ipmi_sim offers suites 0 to 3 and refuses 17: with no suite pinned, ipmi20 asks the BMC
+/// which it offers and takes 3; pinned to 17, the refusal is named.
+#[test]
+fn ipmi20_negotiates_suite_3_with_ipmi_sim_and_names_a_refused_pin() {
+    let sim = IpmiSim::start();
+    let admin = &e2e::ipmi_sim::ADMIN;
+    let a = call(
+        "ipmi20",
+        &sim,
+        Func::Status,
+        admin,
+        &[("RUST_LOG", "ipmi_core=debug")],
+    );
+    assert_eq!(a.power(), status_of(sim.oracle_power(Lan::V20)));
+    assert!(a.stderr.contains("auth=cipher suite 3"), "{}", a.stderr);
+    let a = call(
+        "ipmi20",
+        &sim,
+        Func::Status,
+        admin,
+        &[("DCIH_IPMI_CIPHER", "3")],
+    );
+    a.power();
+    let a = call(
+        "ipmi20",
+        &sim,
+        Func::Status,
+        admin,
+        &[("DCIH_IPMI_CIPHER", "17")],
+    );
+    let e = a.error();
+    assert_eq!(e.error_type, ErrorType::Connection);
+    assert!(
+        e.text.contains("refused RMCP+ cipher suite 17"),
+        "{}",
+        e.text
+    );
+    let a = call(
+        "ipmi20",
+        &sim,
+        Func::Status,
+        admin,
+        &[("DCIH_IPMI_CIPHER", "2")],
+    );
+    assert!(
+        a.error()
+            .text
+            .contains("DCIH_IPMI_CIPHER: expected 17 or 3"),
+        "{}",
+        a.error().text
+    );
+}

@@ -6,6 +6,7 @@ mod cisco_switch_snmpd;
 mod cisco_vlans;
 mod harness;
 mod ipmi;
+mod ipmi17;
 mod malformed;
 mod pdus;
 mod profile_pdus;

@@ -1,6 +1,7 @@
 //! Test support: where the built executables are, and running one as DCImanager does.
 
 pub mod agents;
+pub mod bmc;
 pub mod fixtures;
 pub mod ipmi_sim;
 pub mod pdus;

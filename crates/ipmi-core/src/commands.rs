@@ -16,6 +16,12 @@ pub const GET_CHANNEL_AUTH_CAPABILITIES: Command = Command {
     cmd: 0x38,
     name: "Get Channel Authentication Capabilities",
 };
+/// Get Channel Cipher Suites: NetFn App, command 0x54. Sent outside a session (RMCP+).
+pub const GET_CHANNEL_CIPHER_SUITES: Command = Command {
+    netfn: 0x06,
+    cmd: 0x54,
+    name: "Get Channel Cipher Suites",
+};
 /// Get Session Challenge (IPMI 1.5): NetFn App, command 0x39.
 pub const GET_SESSION_CHALLENGE: Command = Command {
     netfn: 0x06,

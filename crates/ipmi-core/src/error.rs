@@ -100,14 +100,24 @@ pub enum IpmiError {
         min: AuthType,
     },
     /// The BMC refused the RMCP+ cipher suite.
-    #[error(
-        "the BMC at {target} refused RMCP+ cipher suite 3 (RAKP-HMAC-SHA1, HMAC-SHA1-96, AES-CBC-128): {status}"
-    )]
+    #[error("the BMC at {target} refused RMCP+ {suite}: {status}")]
     CipherSuite {
         /// `host:port`.
         target: String,
+        /// The suite proposed.
+        suite: crate::options::CipherSuite,
         /// The RMCP+ status the BMC gave.
         status: String,
+    },
+    /// The BMC offers none of the cipher suites spoken here.
+    #[error(
+        "the BMC at {target} offers RMCP+ cipher suites {offered} and none of those this handler speaks (17, 3); enable suite 17 or 3 for IPMI over LAN on the BMC"
+    )]
+    NoCipherSuite {
+        /// `host:port`.
+        target: String,
+        /// What Get Channel Cipher Suites listed.
+        offered: String,
     },
     /// The BMC does not know the user name.
     #[error("the BMC at {target} does not know the user '{user}' ({detail})")]
@@ -163,6 +173,14 @@ pub enum IpmiError {
         /// What is wrong (never the value of a password).
         problem: String,
     },
+    /// An environment variable holding a secret that cannot be used; the value is never shown.
+    #[error("environment variable {name}: {problem} (the key is not shown)")]
+    Secret {
+        /// The variable.
+        name: &'static str,
+        /// What is wrong.
+        problem: String,
+    },
     /// An environment variable with a value that cannot be used.
     #[error("environment variable {name}: expected {expected}, got '{got}'")]
     Env {
@@ -209,11 +227,18 @@ pub enum IpmiError {
     },
     /// The BMC failed to prove that it knows the session key (RMCP+ RAKP message 4).
     #[error(
-        "the BMC at {target} did not prove it shares the session key (RAKP message 4 integrity check failed): it is not the BMC that holds this user's password, or it computes RMCP+ keys wrongly"
+        "the BMC at {target} did not prove it shares the session key (RAKP message 4 integrity check failed): {}",
+        if *kg {
+            "the BMC key given (DCIH_IPMI_KG or DCIH_IPMI_KG_FILE) is not this BMC's"
+        } else {
+            "the BMC has a BMC key set (two-key login: give it in DCIH_IPMI_KG or DCIH_IPMI_KG_FILE), or it is not the BMC that holds this user's password"
+        }
     )]
     BmcNotAuthenticated {
         /// `host:port`.
         target: String,
+        /// A BMC key was given.
+        kg: bool,
     },
     /// The BMC accepted a power command but the chassis did not follow.
     #[error("the BMC at {target} accepted Chassis Control ({action}) but the power state did not follow: it still reads {read} after {}", fmt_duration(*waited))]
@@ -243,12 +268,14 @@ impl IpmiError {
             | IpmiError::VersionNotOffered { .. }
             | IpmiError::AuthTypeNotOffered { .. }
             | IpmiError::CipherSuite { .. }
+            | IpmiError::NoCipherSuite { .. }
             | IpmiError::UnknownUser { .. }
             | IpmiError::WrongPassword { .. }
             | IpmiError::Privilege { .. }
             | IpmiError::NoSession { .. } => ErrorType::Connection,
             IpmiError::Credential { .. }
             | IpmiError::Env { .. }
+            | IpmiError::Secret { .. }
             | IpmiError::Completion { .. }
             | IpmiError::Truncated { .. }
             | IpmiError::Malformed { .. }

@@ -36,5 +36,5 @@ mod v20;
 
 pub use error::IpmiError;
 pub use msg::{Command, completion_code_name};
-pub use options::{AuthType, Options, Privilege, Version};
+pub use options::{AuthType, BmcKey, CipherSuite, Options, Privilege, Version};
 pub use session::{DEFAULT_PORT, Session, Stats};

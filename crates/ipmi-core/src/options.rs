@@ -5,6 +5,7 @@
 use std::fmt;
 
 use crate::IpmiError;
+pub use crate::v20::CipherSuite;
 
 /// Environment variables this crate reads. Each is documented in docs/handlers/ipmi15.md.
 pub mod env {
@@ -16,6 +17,13 @@ pub mod env {
     /// password, sent in clear) or `none`. Default `md2`: the password never crosses the network
     /// in clear unless the operator allows it.
     pub const MIN_AUTH: &str = "DCIH_IPMI_MIN_AUTH";
+    /// IPMI 2.0: the RMCP+ cipher suite, `17` or `3`, instead of the strongest the BMC offers.
+    pub const CIPHER: &str = "DCIH_IPMI_CIPHER";
+    /// IPMI 2.0: the BMC key (K_g) of a BMC set for "two-key login": up to 20 characters, or
+    /// `0x` and up to 40 hex digits. Never logged.
+    pub const BMC_KEY: &str = "DCIH_IPMI_KG";
+    /// A file holding the BMC key, as [`BMC_KEY`] takes it (a final line feed is dropped).
+    pub const BMC_KEY_FILE: &str = "DCIH_IPMI_KG_FILE";
 }
 
 /// The IPMI LAN protocol version of a session.
@@ -163,6 +171,45 @@ impl fmt::Display for AuthType {
     }
 }
 
+/// The BMC key (K_g): 20 bytes, NUL-padded. Its `Debug` shows nothing of it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct BmcKey(pub(crate) [u8; 20]);
+
+impl fmt::Debug for BmcKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("BmcKey(***)")
+    }
+}
+
+impl BmcKey {
+    /// The key written as text (at most 20 bytes) or as `0x` and hex digits (at most 20
+    /// bytes); what is wrong with it, never the key, otherwise.
+    pub fn parse(text: &str) -> Result<BmcKey, String> {
+        let bytes = match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+            Some(hex) => {
+                if hex.is_empty() || hex.len() % 2 != 0 {
+                    return Err("a hex key needs an even number of hex digits".into());
+                }
+                (0..hex.len())
+                    .step_by(2)
+                    .map(|i| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("x"), 16))
+                    .collect::<Result<Vec<u8>, _>>()
+                    .map_err(|_| "a hex key holds a character that is not a hex digit".to_owned())?
+            }
+            None => text.as_bytes().to_vec(),
+        };
+        if bytes.is_empty() || bytes.len() > 20 {
+            return Err(format!(
+                "a BMC key is 1 to 20 bytes; this one has {}",
+                bytes.len()
+            ));
+        }
+        let mut key = [0u8; 20];
+        key[..bytes.len()].copy_from_slice(&bytes);
+        Ok(BmcKey(key))
+    }
+}
+
 /// What one session is opened with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
@@ -172,6 +219,11 @@ pub struct Options {
     pub privilege: Privilege,
     /// IPMI 1.5: the weakest authentication type accepted.
     pub min_auth: AuthType,
+    /// IPMI 2.0: the cipher suite the operator pinned; `None` takes the strongest the BMC
+    /// offers.
+    pub cipher: Option<CipherSuite>,
+    /// IPMI 2.0: the BMC key, where the BMC has one set.
+    pub bmc_key: Option<BmcKey>,
 }
 
 impl Options {
@@ -206,10 +258,53 @@ impl Options {
                 got: shown(&v),
             })?,
         };
+        let cipher = match get(env::CIPHER) {
+            None => None,
+            Some(v) => Some(
+                v.trim()
+                    .parse::<u8>()
+                    .ok()
+                    .and_then(CipherSuite::from_id)
+                    .ok_or_else(|| IpmiError::Env {
+                        name: env::CIPHER,
+                        expected: "17 or 3 (the cipher suites spoken)",
+                        got: shown(&v),
+                    })?,
+            ),
+        };
+        let key_text = match (get(env::BMC_KEY), get(env::BMC_KEY_FILE)) {
+            (Some(_), Some(_)) => {
+                return Err(IpmiError::Secret {
+                    name: env::BMC_KEY,
+                    problem: format!("set it or {}, not both", env::BMC_KEY_FILE),
+                });
+            }
+            (Some(k), None) => Some((env::BMC_KEY, k)),
+            (None, Some(path)) => {
+                let text = std::fs::read_to_string(&path).map_err(|e| IpmiError::Secret {
+                    name: env::BMC_KEY_FILE,
+                    problem: format!("cannot read {}: {e}", shown(&path)),
+                })?;
+                let text = text.strip_suffix('\n').unwrap_or(&text);
+                Some((
+                    env::BMC_KEY_FILE,
+                    text.strip_suffix('\r').unwrap_or(text).to_owned(),
+                ))
+            }
+            (None, None) => None,
+        };
+        let bmc_key = match key_text {
+            None => None,
+            Some((name, text)) => {
+                Some(BmcKey::parse(&text).map_err(|problem| IpmiError::Secret { name, problem })?)
+            }
+        };
         Ok(Options {
             version,
             privilege: needed.max(floor),
             min_auth,
+            cipher,
+            bmc_key,
         })
     }
 }

@@ -8,14 +8,14 @@ use dci_protocol::{Device, Host, Limits, Secret};
 
 use crate::IpmiError;
 use crate::commands::{
-    ACTIVATE_SESSION, CLOSE_SESSION, GET_CHANNEL_AUTH_CAPABILITIES, GET_SESSION_CHALLENGE,
-    SET_SESSION_PRIVILEGE,
+    ACTIVATE_SESSION, CLOSE_SESSION, GET_CHANNEL_AUTH_CAPABILITIES, GET_CHANNEL_CIPHER_SUITES,
+    GET_SESSION_CHALLENGE, SET_SESSION_PRIVILEGE,
 };
 use crate::msg::{self, Command, Response};
 use crate::options::{AuthType, Options, Privilege, Version};
 use crate::transport::{Hints, Transport, Verdict};
 use crate::v15::{self, Password16};
-use crate::v20::{self, Keys, Password20, Rakp};
+use crate::v20::{self, CipherSuite, Keys, Password20, Rakp};
 
 /// The RMCP port (IPMI over LAN), used when the request's `ip` names none.
 pub const DEFAULT_PORT: u16 = 623;
@@ -60,6 +60,7 @@ pub struct Session {
     version: Version,
     privilege: Privilege,
     auth: Option<AuthType>,
+    suite: Option<CipherSuite>,
     state: State,
     rq_seq: u8,
     open: bool,
@@ -215,6 +216,7 @@ impl Session {
             version: options.version,
             privilege: Privilege::User,
             auth: None,
+            suite: None,
             // Replaced once the handshake succeeds.
             state: State::V15 {
                 auth: AuthType::None,
@@ -237,7 +239,7 @@ impl Session {
             target: "ipmi_core",
             bmc = %s.transport.target,
             version = %s.version,
-            auth = %s.auth.map_or_else(|| "cipher suite 3".to_owned(), |a| a.to_string()),
+            auth = %s.auth.map(|a| a.to_string()).or(s.suite.map(|c| c.to_string())).unwrap_or_default(),
             privilege = %s.privilege,
             "ipmi session open"
         );
@@ -252,6 +254,11 @@ impl Session {
     /// The IPMI 1.5 authentication type in use (`None` on RMCP+).
     pub fn auth_type(&self) -> Option<AuthType> {
         self.auth
+    }
+
+    /// The RMCP+ cipher suite in use (`None` on IPMI 1.5).
+    pub fn cipher_suite(&self) -> Option<CipherSuite> {
+        self.suite
     }
 
     /// The session's privilege level.
@@ -499,47 +506,134 @@ impl Session {
         )
     }
 
+    /// The cipher suites to propose, in order: the one the operator pinned; else those the BMC
+    /// lists (Get Channel Cipher Suites) that are spoken here, strongest first. A BMC that
+    /// does not answer the command gets ours, strongest first, and says by its Open Session
+    /// answer which it takes.
+    fn suites(&mut self, options: &Options) -> Result<Vec<CipherSuite>, IpmiError> {
+        if let Some(pinned) = options.cipher {
+            return Ok(vec![pinned]);
+        }
+        let offered = match self.channel_cipher_suites() {
+            Ok(offered) => offered,
+            Err(e @ (IpmiError::NoAnswer { .. } | IpmiError::Completion { .. })) => {
+                tracing::debug!(target: "ipmi_core", error = %e, "no cipher suite list: proposing 17, then 3");
+                return Ok(CipherSuite::STRONGEST_FIRST.to_vec());
+            }
+            Err(e) => return Err(e),
+        };
+        let ours: Vec<CipherSuite> = CipherSuite::STRONGEST_FIRST
+            .into_iter()
+            .filter(|s| offered.contains(&s.id()))
+            .collect();
+        if ours.is_empty() {
+            return Err(IpmiError::NoCipherSuite {
+                target: self.transport.target.clone(),
+                offered: if offered.is_empty() {
+                    "none".into()
+                } else {
+                    offered
+                        .iter()
+                        .map(u8::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                },
+            });
+        }
+        Ok(ours)
+    }
+
+    /// Get Channel Cipher Suites for this channel, outside a session (an IPMI 1.5 packet of
+    /// session 0, as ipmitool's lanplus sends its pre-session commands), list by list index
+    /// until a short answer: the suite numbers listed. One try per request: a BMC that does not know the command costs one
+    /// timeout, not the retries.
+    fn channel_cipher_suites(&mut self) -> Result<Vec<u8>, IpmiError> {
+        let command = GET_CHANNEL_CIPHER_SUITES;
+        let target = self.transport.target.clone();
+        let mut records = Vec::new();
+        for index in 0..0x40u8 {
+            let rq_seq = self.next_rq_seq();
+            // Channel: this one (0x0E); payload type IPMI; bit 7: list by cipher suite.
+            let data = [0x0E, 0x00, 0x80 | index];
+            let r = self.transport.exchange_tries(
+                command.name,
+                Hints::REACH,
+                1,
+                &mut || plain_v15(&command, rq_seq, &data),
+                &mut |d| judge_plain_v15(&target, &command, rq_seq, d),
+            )?;
+            if r.cc != 0 {
+                return Err(IpmiError::Completion {
+                    target,
+                    command: command.name,
+                    code: r.cc,
+                });
+            }
+            let chunk = r.data.get(1..).unwrap_or_default();
+            records.extend_from_slice(chunk);
+            if chunk.len() < 16 {
+                break;
+            }
+        }
+        Ok(v20::suite_ids(&records))
+    }
+
     fn activate_v20(&mut self, options: &Options, password: &Password20) -> Result<(), IpmiError> {
         let target = self.transport.target.clone();
         let console_sid = random_nonzero(&target)?;
         let privilege = options.privilege.to_wire();
+        let suites = self.suites(options)?;
 
-        // Open Session: propose cipher suite 3.
-        let tag = 0;
-        let request = v20::encode_plain(
-            v20::payload::OPEN_SESSION_REQUEST,
-            &v20::open_session_request(tag, privilege, console_sid),
-        );
-        let step = "RMCP+ Open Session Request";
-        let result = self.setup_exchange(
-            step,
-            &request,
-            v20::payload::OPEN_SESSION_RESPONSE,
-            v20::parse_open_session_response,
-            (tag, console_sid),
-        );
-        let open = match result {
-            Ok(r) => r,
-            Err(e @ IpmiError::NoAnswer { .. }) => return Err(self.diagnose_v20(e)),
-            Err(e) => return Err(e),
-        };
-        if open.status != 0 {
-            return Err(self.rakp_status(step, open.status, options.privilege));
+        // Open Session: propose each suite in turn until the BMC takes one.
+        let mut taken = None;
+        for (k, &suite) in suites.iter().enumerate() {
+            let tag = k as u8;
+            let request = v20::encode_plain(
+                v20::payload::OPEN_SESSION_REQUEST,
+                &v20::open_session_request(tag, privilege, console_sid, suite),
+            );
+            let step = "RMCP+ Open Session Request";
+            let result = self.setup_exchange(
+                step,
+                &request,
+                v20::payload::OPEN_SESSION_RESPONSE,
+                v20::parse_open_session_response,
+                (tag, console_sid),
+            );
+            let open = match result {
+                Ok(r) => r,
+                Err(e @ IpmiError::NoAnswer { .. }) => return Err(self.diagnose_v20(e)),
+                Err(e) => return Err(e),
+            };
+            let refused = matches!(open.status, 0x04 | 0x05 | 0x10 | 0x11);
+            if refused && k + 1 < suites.len() {
+                tracing::debug!(target: "ipmi_core", %suite, status = v20::status_name(open.status), "suite refused, proposing the next");
+                continue;
+            }
+            if open.status != 0 {
+                return Err(self.rakp_status(step, open.status, options.privilege, suite));
+            }
+            if open.algorithms != suite.algorithms() {
+                return Err(IpmiError::CipherSuite {
+                    target,
+                    suite,
+                    status: format!("it answered with algorithms {:?} instead", open.algorithms),
+                });
+            }
+            taken = Some((suite, open));
+            break;
         }
-        let suite3 = [
-            v20::AUTH_RAKP_HMAC_SHA1,
-            v20::INTEGRITY_HMAC_SHA1_96,
-            v20::CONFIDENTIALITY_AES_CBC_128,
-        ];
-        if open.algorithms != suite3 {
-            return Err(IpmiError::CipherSuite {
+        let Some((suite, open)) = taken else {
+            return Err(IpmiError::NoCipherSuite {
                 target,
-                status: format!("it answered with algorithms {:?} instead", open.algorithms),
+                offered: "none that it takes".into(),
             });
-        }
+        };
+        self.suite = Some(suite);
 
         // RAKP 1 and 2: the BMC proves it knows the password (and tells us if it knows the user).
         let mut rakp = Rakp {
+            suite,
             console_sid,
             bmc_sid: open.bmc_sid,
             rm: random::<16>(&target)?,
@@ -548,7 +642,7 @@ impl Session {
             role: privilege | v20::NAME_ONLY_LOOKUP,
             user: self.user.as_bytes().to_vec(),
         };
-        let tag = 1;
+        let tag = suites.len() as u8;
         let request = v20::encode_plain(v20::payload::RAKP1, &rakp.message1(tag));
         let step = "RAKP message 1";
         let rakp2 = self.setup_exchange(
@@ -559,11 +653,11 @@ impl Session {
             (tag, console_sid),
         )?;
         if rakp2.status != 0 {
-            return Err(self.rakp_status("RAKP message 2", rakp2.status, options.privilege));
+            return Err(self.rakp_status("RAKP message 2", rakp2.status, options.privilege, suite));
         }
         rakp.rc = rakp2.rc;
         rakp.guid = rakp2.guid;
-        if rakp2.code.len() != 20 || rakp2.code[..] != rakp.message2_code(password)[..] {
+        if rakp2.code != rakp.message2_code(password) {
             // Tell the BMC, so that it frees the session now rather than at its timeout.
             let mut m = vec![tag, 0x0F, 0, 0];
             m.extend_from_slice(&rakp.bmc_sid.to_le_bytes());
@@ -577,7 +671,7 @@ impl Session {
         }
 
         // RAKP 3 and 4: we prove it, and the BMC shows it derived the same session key.
-        let tag = 2;
+        let tag = tag + 1;
         let request = v20::encode_plain(v20::payload::RAKP3, &rakp.message3(tag, password));
         let step = "RAKP message 3";
         let rakp4 = self.setup_exchange(
@@ -595,17 +689,22 @@ impl Session {
             });
         }
         if rakp4.status != 0 {
-            return Err(self.rakp_status("RAKP message 4", rakp4.status, options.privilege));
+            return Err(self.rakp_status("RAKP message 4", rakp4.status, options.privilege, suite));
         }
-        let sik = rakp.sik(password);
-        if rakp4.code[..] != rakp.message4_code(&sik)[..] {
-            return Err(IpmiError::BmcNotAuthenticated { target });
+        // Kg: the BMC key where the BMC has one ("two-key login"), else the password.
+        let kg = options.bmc_key.map_or(*password, |k| k.0);
+        let sik = rakp.sik(&kg);
+        if rakp4.code != rakp.message4_code(&sik) {
+            return Err(IpmiError::BmcNotAuthenticated {
+                target,
+                kg: options.bmc_key.is_some(),
+            });
         }
         self.state = State::V20 {
             bmc_sid: open.bmc_sid,
             console_sid,
             seq: 0,
-            keys: Keys::from_sik(&sik),
+            keys: Keys::from_sik(suite, &sik),
         };
         Ok(())
     }
@@ -626,7 +725,13 @@ impl Session {
     }
 
     /// The error for an RMCP+ status code other than success.
-    fn rakp_status(&self, step: &'static str, status: u8, wanted: Privilege) -> IpmiError {
+    fn rakp_status(
+        &self,
+        step: &'static str,
+        status: u8,
+        wanted: Privilege,
+        suite: CipherSuite,
+    ) -> IpmiError {
         let target = self.transport.target.clone();
         let user = self.user.clone();
         let name = v20::status_name(status);
@@ -653,6 +758,7 @@ impl Session {
             },
             0x04..=0x07 | 0x10 | 0x11 => IpmiError::CipherSuite {
                 target,
+                suite,
                 status: format!("{step}: {name}"),
             },
             _ => IpmiError::Malformed {

@@ -1,6 +1,8 @@
-//! IPMI 2.0 RMCP+ packets and the RAKP handshake of cipher suite 3: RAKP-HMAC-SHA1
-//! authentication, HMAC-SHA1-96 integrity, AES-CBC-128 confidentiality (IPMI v2.0 spec,
-//! sections 13.6, 13.17 to 13.31).
+//! IPMI 2.0 RMCP+ packets and the RAKP handshake of cipher suites 3 (RAKP-HMAC-SHA1
+//! authentication, HMAC-SHA1-96 integrity, AES-CBC-128 confidentiality; IPMI v2.0 spec,
+//! sections 13.6, 13.17 to 13.31) and 17 (RAKP-HMAC-SHA256, HMAC-SHA256-128, AES-CBC-128; the
+//! spec's errata 4 and DCMI: the same messages with SHA-256 in place of SHA-1, 32-byte codes
+//! and keys, 16-byte integrity values).
 //!
 //! Encoding, decoding and the key arithmetic only; no I/O. Names follow the spec: `m` is the
 //! remote console (us), `c` the managed system (the BMC); `SIDm`/`SIDc` their session IDs,
@@ -12,6 +14,7 @@ use cbc::cipher::block_padding::NoPadding;
 use cbc::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit};
 use hmac::{KeyInit, Mac, SimpleHmac};
 use sha1::Sha1;
+use sha2::Sha256;
 
 use crate::v15::{FORMAT_RMCP_PLUS, RMCP_IPMI};
 
@@ -38,30 +41,80 @@ const ENCRYPTED: u8 = 0x80;
 /// Payload type bit: the packet carries an integrity trailer.
 const AUTHENTICATED: u8 = 0x40;
 
-/// The algorithms of cipher suite 3, as Open Session Request proposes them.
-pub(crate) const AUTH_RAKP_HMAC_SHA1: u8 = 0x01;
-/// HMAC-SHA1-96 integrity.
-pub(crate) const INTEGRITY_HMAC_SHA1_96: u8 = 0x01;
-/// AES-CBC-128 confidentiality.
-pub(crate) const CONFIDENTIALITY_AES_CBC_128: u8 = 0x01;
-
 /// RAKP message 1's lookup bit: find the user by name only, as ipmitool does by default.
 pub(crate) const NAME_ONLY_LOOKUP: u8 = 0x10;
 
-/// The RMCP+ password field (Kuid): the password padded with NULs to 20 bytes.
+/// The RMCP+ password field (Kuid), and the BMC key (Kg): the text padded with NULs to 20 bytes.
 pub(crate) type Password20 = [u8; 20];
 
-type HmacSha1 = SimpleHmac<Sha1>;
+/// The cipher suites this crate speaks (IPMI v2.0, table 22-20; suite 17 from the errata).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CipherSuite {
+    /// 17: RAKP-HMAC-SHA256, HMAC-SHA256-128, AES-CBC-128.
+    S17,
+    /// 3: RAKP-HMAC-SHA1, HMAC-SHA1-96, AES-CBC-128.
+    S3,
+}
 
-fn hmac_sha1(key: &[u8], parts: &[&[u8]]) -> [u8; 20] {
-    let mut mac = <HmacSha1 as KeyInit>::new_from_slice(key).expect("HMAC takes keys of any size");
-    for p in parts {
-        Mac::update(&mut mac, p);
+impl CipherSuite {
+    /// Every suite spoken, strongest first: what negotiation prefers.
+    pub const STRONGEST_FIRST: [CipherSuite; 2] = [CipherSuite::S17, CipherSuite::S3];
+
+    /// The suite's number.
+    pub fn id(self) -> u8 {
+        match self {
+            CipherSuite::S17 => 17,
+            CipherSuite::S3 => 3,
+        }
     }
-    let out = mac.finalize().into_bytes();
-    let mut r = [0u8; 20];
-    r.copy_from_slice(&out);
-    r
+
+    /// The suite of a number, if it is one spoken here.
+    pub fn from_id(id: u8) -> Option<CipherSuite> {
+        CipherSuite::STRONGEST_FIRST
+            .into_iter()
+            .find(|s| s.id() == id)
+    }
+
+    /// Authentication, integrity and confidentiality algorithm numbers, as Open Session Request
+    /// proposes them (IPMI v2.0, tables 13-17 to 13-19).
+    pub(crate) fn algorithms(self) -> [u8; 3] {
+        match self {
+            // RAKP-HMAC-SHA1, HMAC-SHA1-96, AES-CBC-128.
+            CipherSuite::S3 => [0x01, 0x01, 0x01],
+            // RAKP-HMAC-SHA256, HMAC-SHA256-128, AES-CBC-128.
+            CipherSuite::S17 => [0x03, 0x04, 0x01],
+        }
+    }
+
+    /// HMAC of `parts` under `key` with the suite's hash (20 or 32 bytes).
+    pub(crate) fn hmac(self, key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
+        fn run<M: Mac + KeyInit>(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
+            let mut mac = <M as KeyInit>::new_from_slice(key).expect("HMAC takes keys of any size");
+            for p in parts {
+                Mac::update(&mut mac, p);
+            }
+            mac.finalize().into_bytes().to_vec()
+        }
+        match self {
+            CipherSuite::S3 => run::<SimpleHmac<Sha1>>(key, parts),
+            CipherSuite::S17 => run::<SimpleHmac<Sha256>>(key, parts),
+        }
+    }
+
+    /// The length of an integrity value: RAKP message 4's and every session packet's (12 for
+    /// HMAC-SHA1-96, 16 for HMAC-SHA256-128).
+    pub(crate) fn icv_len(self) -> usize {
+        match self {
+            CipherSuite::S3 => 12,
+            CipherSuite::S17 => 16,
+        }
+    }
+}
+
+impl std::fmt::Display for CipherSuite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cipher suite {}", self.id())
+    }
 }
 
 /// An RMCP+ packet outside a session (Open Session, RAKP): session ID and sequence 0, no
@@ -78,11 +131,12 @@ pub(crate) fn encode_plain(payload_type: u8, payload: &[u8]) -> Vec<u8> {
     p
 }
 
-/// The session keys of cipher suite 3, derived from the session integrity key (SIK).
+/// The session keys, derived from the session integrity key (SIK).
 #[derive(Clone)]
 pub(crate) struct Keys {
-    /// K1: the HMAC-SHA1-96 integrity key.
-    k1: [u8; 20],
+    suite: CipherSuite,
+    /// K1: the integrity key (20 or 32 bytes).
+    k1: Vec<u8>,
     /// The first 16 bytes of K2: the AES-CBC-128 key.
     aes: [u8; 16],
 }
@@ -94,13 +148,14 @@ impl std::fmt::Debug for Keys {
 }
 
 impl Keys {
-    /// K1 = HMAC(SIK, 0x01 × 20), K2 = HMAC(SIK, 0x02 × 20) (IPMI v2.0, section 13.32).
-    pub fn from_sik(sik: &[u8; 20]) -> Keys {
-        let k1 = hmac_sha1(sik, &[&[0x01; 20]]);
-        let k2 = hmac_sha1(sik, &[&[0x02; 20]]);
+    /// K1 = HMAC(SIK, 0x01 × 20), K2 = HMAC(SIK, 0x02 × 20) (IPMI v2.0, section 13.32; the
+    /// constants stay 20 bytes with SHA-256, as ipmitool and the BMCs have them).
+    pub fn from_sik(suite: CipherSuite, sik: &[u8]) -> Keys {
+        let k1 = suite.hmac(sik, &[&[0x01; 20]]);
+        let k2 = suite.hmac(sik, &[&[0x02; 20]]);
         let mut aes = [0u8; 16];
         aes.copy_from_slice(&k2[..16]);
-        Keys { k1, aes }
+        Keys { suite, k1, aes }
     }
 
     /// A session packet carrying `message`, encrypted with a fresh `iv` and authenticated.
@@ -126,22 +181,26 @@ impl Keys {
         p.extend_from_slice(&body);
         // Integrity trailer: pad with 0xFF so that everything from the authentication type to
         // the next-header byte is whole 32-bit words, then pad length, next header 0x07, and
-        // the first 12 bytes of HMAC-SHA1 over that range.
+        // the integrity value (the first 12 or 16 bytes of the HMAC) over that range.
         let covered = p.len() - 4 + 2;
         let ipad = (4 - covered % 4) % 4;
         p.extend(std::iter::repeat_n(0xFF, ipad));
         p.push(ipad as u8);
         p.push(0x07);
-        let code = hmac_sha1(&self.k1, &[&p[4..]]);
-        p.extend_from_slice(&code[..12]);
+        let code = self.suite.hmac(&self.k1, &[&p[4..]]);
+        p.extend_from_slice(&code[..self.suite.icv_len()]);
         p
     }
 
     /// The integrity code of a received session packet is right.
     pub fn verifies(&self, packet: &Packet<'_>) -> bool {
+        let n = self.suite.icv_len();
         match packet.trailer {
-            Some((covered, code)) => hmac_sha1(&self.k1, &[covered])[..12] == *code,
-            None => false,
+            Some(t) if t.len() > n => {
+                let (covered, code) = t.split_at(t.len() - n);
+                self.suite.hmac(&self.k1, &[covered])[..n] == *code
+            }
+            _ => false,
         }
     }
 
@@ -187,8 +246,9 @@ pub(crate) struct Packet<'a> {
     pub seq: u32,
     /// The payload as sent (still encrypted if it is).
     pub payload: &'a [u8],
-    /// For an authenticated packet: the bytes its integrity code covers, and the code.
-    pub trailer: Option<(&'a [u8], &'a [u8])>,
+    /// For an authenticated packet: everything from the authentication type to the end, the
+    /// integrity value last (its length is the session's suite's).
+    pub trailer: Option<&'a [u8]>,
 }
 
 /// Decodes an RMCP+ packet; `None` if the datagram is not one (IPMI 1.5, ASF, anything else).
@@ -218,12 +278,11 @@ fn decode_plus(p: &[u8]) -> Result<Packet<'_>, String> {
     let payload = p.get(16..16 + len).ok_or_else(short)?;
     let authenticated = kind & AUTHENTICATED != 0;
     let trailer = if authenticated {
-        // pad…, pad length, next header, 12-byte code: the code is the last 12 bytes.
+        // pad…, pad length, next header, then a code of at least 12 bytes.
         if p.len() < 16 + len + 2 + 12 {
             return Err(short());
         }
-        let code_at = p.len() - 12;
-        Some((&p[4..code_at], &p[code_at..]))
+        Some(&p[4..])
     } else {
         None
     };
@@ -237,15 +296,16 @@ fn decode_plus(p: &[u8]) -> Result<Packet<'_>, String> {
     })
 }
 
-/// RMCP+ Open Session Request proposing cipher suite 3 (IPMI v2.0, table 13-9).
-pub(crate) fn open_session_request(tag: u8, max_privilege: u8, console_sid: u32) -> Vec<u8> {
+/// RMCP+ Open Session Request proposing `suite` (IPMI v2.0, table 13-9).
+pub(crate) fn open_session_request(
+    tag: u8,
+    max_privilege: u8,
+    console_sid: u32,
+    suite: CipherSuite,
+) -> Vec<u8> {
     let mut m = vec![tag, max_privilege, 0, 0];
     m.extend_from_slice(&console_sid.to_le_bytes());
-    for (kind, algorithm) in [
-        (0x00, AUTH_RAKP_HMAC_SHA1),
-        (0x01, INTEGRITY_HMAC_SHA1_96),
-        (0x02, CONFIDENTIALITY_AES_CBC_128),
-    ] {
+    for (kind, algorithm) in [0x00, 0x01, 0x02].into_iter().zip(suite.algorithms()) {
         m.extend_from_slice(&[kind, 0, 0, 0x08, algorithm, 0, 0, 0]);
     }
     m
@@ -322,6 +382,8 @@ pub(crate) fn parse_open_session_response(m: &[u8]) -> Result<OpenSessionRespons
 /// The values both sides feed into the RAKP codes and the session integrity key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Rakp {
+    /// The suite whose hash makes the codes.
+    pub suite: CipherSuite,
     /// SIDm: our session ID.
     pub console_sid: u32,
     /// SIDc: the BMC's session ID.
@@ -351,8 +413,8 @@ impl Rakp {
 
     /// The key exchange authentication code the BMC must send in RAKP message 2:
     /// HMAC(Kuid, SIDm | SIDc | Rm | Rc | GUIDc | ROLEm | ULENGTHm | UNAMEm).
-    pub fn message2_code(&self, kuid: &Password20) -> [u8; 20] {
-        hmac_sha1(
+    pub fn message2_code(&self, kuid: &Password20) -> Vec<u8> {
+        self.suite.hmac(
             kuid,
             &[
                 &self.console_sid.to_le_bytes(),
@@ -369,7 +431,7 @@ impl Rakp {
     /// RAKP Message 3 (IPMI v2.0, table 13-13), carrying
     /// HMAC(Kuid, Rc | SIDm | ROLEm | ULENGTHm | UNAMEm).
     pub fn message3(&self, tag: u8, kuid: &Password20) -> Vec<u8> {
-        let code = hmac_sha1(
+        let code = self.suite.hmac(
             kuid,
             &[
                 &self.rc,
@@ -384,10 +446,10 @@ impl Rakp {
         m
     }
 
-    /// The session integrity key: HMAC(Kg, Rm | Rc | ROLEm | ULENGTHm | UNAMEm). Kg, the BMC
-    /// key, is the user's password unless the BMC has one of its own set (not supported here).
-    pub fn sik(&self, kg: &Password20) -> [u8; 20] {
-        hmac_sha1(
+    /// The session integrity key: HMAC(Kg, Rm | Rc | ROLEm | ULENGTHm | UNAMEm). Kg is the BMC
+    /// key where one is set ("two-key login"), else the user's password.
+    pub fn sik(&self, kg: &Password20) -> Vec<u8> {
+        self.suite.hmac(
             kg,
             &[
                 &self.rm,
@@ -398,13 +460,14 @@ impl Rakp {
         )
     }
 
-    /// The integrity check value the BMC must send in RAKP message 4: the first 12 bytes of
-    /// HMAC(SIK, Rm | SIDc | GUIDc).
-    pub fn message4_code(&self, sik: &[u8; 20]) -> [u8; 12] {
-        let full = hmac_sha1(sik, &[&self.rm, &self.bmc_sid.to_le_bytes(), &self.guid]);
-        let mut r = [0u8; 12];
-        r.copy_from_slice(&full[..12]);
-        r
+    /// The integrity check value the BMC must send in RAKP message 4: the first 12 (SHA-1) or
+    /// 16 (SHA-256) bytes of HMAC(SIK, Rm | SIDc | GUIDc).
+    pub fn message4_code(&self, sik: &[u8]) -> Vec<u8> {
+        let mut full = self
+            .suite
+            .hmac(sik, &[&self.rm, &self.bmc_sid.to_le_bytes(), &self.guid]);
+        full.truncate(self.suite.icv_len());
+        full
     }
 }
 
@@ -472,6 +535,28 @@ pub(crate) fn parse_rakp4(m: &[u8]) -> Result<Rakp4, String> {
         console_sid: if m.len() >= 8 { u32_le(m, 4) } else { 0 },
         code: m.get(8..).unwrap_or_default().to_vec(),
     })
+}
+
+/// The cipher suite numbers in Get Channel Cipher Suites' record data (IPMI v2.0, table
+/// 22-19): each record starts 0xC0 and the suite number (a standard suite), or 0xC1, the
+/// number and a 3-byte IANA number (an OEM one), then its algorithm bytes (0x00–0x3F
+/// authentication, 0x40–0x7F integrity, 0x80–0xBF confidentiality). OEM suites are left out.
+pub(crate) fn suite_ids(records: &[u8]) -> Vec<u8> {
+    let mut ids = Vec::new();
+    let mut i = 0;
+    while i < records.len() {
+        match records[i] {
+            0xC0 => {
+                if let Some(&id) = records.get(i + 1) {
+                    ids.push(id);
+                }
+                i += 2;
+            }
+            0xC1 => i += 5,
+            _ => i += 1,
+        }
+    }
+    ids
 }
 
 /// The spec's text for an RMCP+ status code (IPMI v2.0, table 13-15).

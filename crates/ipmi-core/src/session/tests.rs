@@ -84,6 +84,51 @@ fn options_come_from_the_environment() {
 }
 
 #[test]
+fn the_cipher_suite_and_the_bmc_key_come_from_the_environment() {
+    use crate::options::env::{BMC_KEY, BMC_KEY_FILE, CIPHER};
+    let with = |pairs: &'static [(&'static str, &'static str)]| {
+        move |n: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == n)
+                .map(|(_, v)| (*v).to_owned())
+        }
+    };
+    let o = Options::from_lookup(Version::V20, Privilege::User, with(&[])).unwrap();
+    assert_eq!((o.cipher, o.bmc_key), (None, None));
+    let o = Options::from_lookup(Version::V20, Privilege::User, with(&[(CIPHER, "17")])).unwrap();
+    assert_eq!(o.cipher, Some(CipherSuite::S17));
+    let e =
+        Options::from_lookup(Version::V20, Privilege::User, with(&[(CIPHER, "2")])).unwrap_err();
+    assert!(e.to_string().contains("expected 17 or 3"), "{e}");
+    let o =
+        Options::from_lookup(Version::V20, Privilege::User, with(&[(BMC_KEY, "0x6b67")])).unwrap();
+    let mut key = [0u8; 20];
+    key[..2].copy_from_slice(b"kg");
+    assert_eq!(o.bmc_key.map(|k| k.0), Some(key));
+    assert_eq!(format!("{:?}", o.bmc_key), "Some(BmcKey(***))");
+    let o = Options::from_lookup(Version::V20, Privilege::User, with(&[(BMC_KEY, "kg")])).unwrap();
+    assert_eq!(o.bmc_key.map(|k| k.0), Some(key));
+    for (pairs, problem) in [
+        (
+            &[(BMC_KEY, "a-key-of-twenty-one-b")][..],
+            "a BMC key is 1 to 20 bytes; this one has 21",
+        ),
+        (&[(BMC_KEY, "0xzz")][..], "not a hex digit"),
+        (&[(BMC_KEY, "k"), (BMC_KEY_FILE, "/f")][..], "not both"),
+        (
+            &[(BMC_KEY_FILE, "/nonexistent/kg")][..],
+            "cannot read /nonexistent/kg",
+        ),
+    ] {
+        let e = Options::from_lookup(Version::V20, Privilege::User, with(pairs)).unwrap_err();
+        assert!(e.to_string().contains(problem), "{e}");
+        assert!(e.to_string().ends_with("(the key is not shown)"), "{e}");
+        assert!(!e.to_string().contains("twenty"), "{e}");
+    }
+}
+
+#[test]
 fn error_types_map_onto_the_protocol() {
     use dci_protocol::ErrorType::{Connection, UnexpectedData};
     let target = || "bmc".to_owned();

@@ -39,6 +39,7 @@ const LONG_ANSWER: &str = "0600ff0706c0a4a3a2a0030000003000f8cedbef5fff88cacd64e
 /// The session as the capture shows it.
 fn rakp() -> Rakp {
     Rakp {
+        suite: CipherSuite::S3,
         console_sid: 0xa0a2_a3a4,
         bmc_sid: 0x0000_0102,
         rm: arr("3ab1702654862bff124c97304bc948bf"),
@@ -59,7 +60,7 @@ fn handshake_messages_are_written_as_ipmitool_writes_them() {
     assert_eq!(
         encode_plain(
             payload::OPEN_SESSION_REQUEST,
-            &open_session_request(0, 0, 0xa0a2_a3a4)
+            &open_session_request(0, 0, 0xa0a2_a3a4, CipherSuite::S3)
         ),
         hex(OPEN_REQUEST)
     );
@@ -110,7 +111,7 @@ fn rakp_codes_are_the_ones_the_bmc_computes() {
 #[test]
 fn session_packets_verify_decrypt_and_reencode() {
     let r = rakp();
-    let keys = Keys::from_sik(&r.sik(&kuid()));
+    let keys = Keys::from_sik(CipherSuite::S3, &r.sik(&kuid()));
     // ipmitool's request: we verify it, read it, and, with its IV, write the same bytes.
     let bytes = hex(REQUEST);
     let p = decode(&bytes).unwrap().unwrap();
@@ -139,18 +140,62 @@ fn session_packets_verify_decrypt_and_reencode() {
 
 #[test]
 fn confidentiality_padding_is_checked() {
-    let keys = Keys::from_sik(&[7; 20]);
-    for len in [0, 1, 14, 15, 16, 17, 40] {
-        let message: Vec<u8> = (0..len as u8).collect();
-        let packet = keys.encode(1, 1, &message, [9; 16]);
-        let p = decode(&packet).unwrap().unwrap();
-        assert!(keys.verifies(&p), "{len}");
-        assert_eq!(keys.decrypt(p.payload).unwrap(), message, "{len}");
-        // The integrity range is whole 32-bit words.
-        assert_eq!(p.trailer.unwrap().0.len() % 4, 0, "{len}");
+    for suite in CipherSuite::STRONGEST_FIRST {
+        let keys = Keys::from_sik(suite, &[7; 32]);
+        for len in [0, 1, 14, 15, 16, 17, 40] {
+            let message: Vec<u8> = (0..len as u8).collect();
+            let packet = keys.encode(1, 1, &message, [9; 16]);
+            let p = decode(&packet).unwrap().unwrap();
+            assert!(keys.verifies(&p), "{suite} {len}");
+            assert_eq!(keys.decrypt(p.payload).unwrap(), message, "{suite} {len}");
+            // The integrity range is whole 32-bit words, the value 12 or 16 bytes.
+            let t = p.trailer.unwrap();
+            assert_eq!((t.len() - suite.icv_len()) % 4, 0, "{suite} {len}");
+        }
+        assert!(keys.decrypt(&[0; 16]).unwrap_err().contains("16 bytes"));
+        assert!(keys.decrypt(&[0; 33]).is_err());
     }
-    assert!(keys.decrypt(&[0; 16]).unwrap_err().contains("16 bytes"));
-    assert!(keys.decrypt(&[0; 33]).is_err());
+    // A suite-3 packet does not verify under suite-17 keys of the same SIK.
+    let sha1 = Keys::from_sik(CipherSuite::S3, &[7; 20]);
+    let sha256 = Keys::from_sik(CipherSuite::S17, &[7; 20]);
+    let packet = sha1.encode(1, 1, b"abc", [9; 16]);
+    assert!(!sha256.verifies(&decode(&packet).unwrap().unwrap()));
+}
+
+#[test]
+fn suite_17_codes_are_hmac_sha256_of_the_spec_fields() {
+    // RFC 4231 test case 2: HMAC-SHA256("Jefe", "what do ya want for nothing?").
+    assert_eq!(
+        CipherSuite::S17.hmac(b"Jefe", &[b"what do ya want ", b"for nothing?"]),
+        hex("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+    );
+    let r = Rakp {
+        suite: CipherSuite::S17,
+        ..rakp()
+    };
+    // The RAKP 2 and 3 codes are whole HMACs (32 bytes); RAKP 4's and the SIK's sizes follow.
+    assert_eq!(r.message2_code(&kuid()).len(), 32);
+    assert_eq!(r.message3(0, &kuid()).len(), 8 + 32);
+    let sik = r.sik(&kuid());
+    assert_eq!(sik.len(), 32);
+    assert_eq!(
+        r.message4_code(&sik),
+        r.suite
+            .hmac(&sik, &[&r.rm, &r.bmc_sid.to_le_bytes(), &r.guid])[..16]
+    );
+    assert_eq!(
+        open_session_request(0, 4, 1, CipherSuite::S17)[8..],
+        hex("000000080300000001000008040000000200000801000000")
+    );
+}
+
+#[test]
+fn cipher_suite_records_are_read() {
+    // Suites 3 and 17 and an OEM suite, as Get Channel Cipher Suites lists them.
+    let records = hex("c0030181c01103448 1c1ff0000000141 81"
+        .replace(' ', "")
+        .as_str());
+    assert_eq!(suite_ids(&records), [3, 17]);
 }
 
 #[test]
