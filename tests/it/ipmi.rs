@@ -581,8 +581,9 @@ fn answers_out_of_range_and_other_versions_are_named() {
     assert!(a.elapsed < FAIL_WITHIN, "{:?}", a.elapsed);
 }
 
-/// ipmi_sim offers suites 0 to 3 and refuses 17: with no suite pinned, ipmi20 asks the BMC
-/// which it offers and takes 3; pinned to 17, the refusal is named.
+/// ipmi_sim lists suites 0 to 14 and takes 3 but refuses 17: with no suite pinned, ipmi20 asks the BMC
+/// which it offers and takes 3, the strongest it both lists and speaks; pinned to 17, the
+/// refusal is named.
 #[test]
 fn ipmi20_negotiates_suite_3_with_ipmi_sim_and_names_a_refused_pin() {
     let sim = IpmiSim::start();

@@ -522,6 +522,7 @@ impl Session {
             }
             Err(e) => return Err(e),
         };
+        tracing::debug!(target: "ipmi_core", offered = ?offered, "cipher suites the BMC lists");
         let ours: Vec<CipherSuite> = CipherSuite::STRONGEST_FIRST
             .into_iter()
             .filter(|s| offered.contains(&s.id()))
