@@ -362,6 +362,16 @@ fn measure(c: &Case, runs: usize) -> Result<Figures> {
     })
 }
 
+/// The CPU time of this process's waited-for children so far.
+fn children_cpu() -> Duration {
+    getrusage(UsageWho::RUSAGE_CHILDREN).map_or(Duration::ZERO, |u| {
+        let d = |t: nix::sys::time::TimeVal| {
+            Duration::from_secs(t.tv_sec() as u64) + Duration::from_micros(t.tv_usec() as u64)
+        };
+        d(u.user_time()) + d(u.system_time())
+    })
+}
+
 /// The measuring child: `bench-child RUNS STDIN|- PROGRAM ARGS…`. Prints
 /// `median_wall_ns cpu_per_run_ns peak_rss_kib failed_runs` (a run fails when it exits
 /// non-zero or writes nothing: the seed's switch handler does at 384 ports).
@@ -1261,7 +1271,154 @@ fn ipmi(runs: usize) -> Result<()> {
     })();
     crate::testbed::kill_group(agent.pid)?;
     result?;
+    suite17(&sh, &release, &scratch, runs)?;
     print_sizes(&release, &["ipmi15", "ipmi20"])
+}
+
+/// `ipmi20` on cipher suite 17 against the tests' BMC (`test-bmc`, which ipmitool -C 17 proves),
+/// beside `ipmitool -I lanplus -C 17`: `status` (negotiated, and pinned with DCIH_IPMI_CIPHER),
+/// then a `port_off` confirmed by reading back, against ipmitool's `chassis power off` (which
+/// does not read back); the power is switched on again, untimed, between runs.
+fn suite17(sh: &Shell, release: &Path, scratch: &Path, runs: usize) -> Result<()> {
+    cmd!(sh, "cargo build --locked -p e2e --bin test-bmc").run()?;
+    let mut bmc = std::process::Command::new(workspace::root().join("target/debug/test-bmc"))
+        .env("TEST_BMC_PASSWORD", IPMI_PASSWORD)
+        .args(["--user", IPMI_USER])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .context("starting test-bmc")?;
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(bmc.stdout.take().context("test-bmc's stdout")?),
+        &mut line,
+    )?;
+    let bmc_port: u16 = line.trim().parse().context("test-bmc prints its port")?;
+    let result = (|| -> Result<()> {
+        print_line("\nCipher suite 17 against the tests' BMC (tests/src/bmc.rs)\n");
+        let relay = Relay::start(bmc_port)?;
+        let request = |func: &str, port: u16| -> Result<PathBuf> {
+            let p = scratch.join(format!("s17-{func}-{port}.xml"));
+            let port_el = if func == "status" {
+                String::new()
+            } else {
+                "<port><identity>power</identity></port>".into()
+            };
+            std::fs::write(
+                &p,
+                format!(
+                    "<doc><func>{func}</func><device_params><ip>127.0.0.1:{port}</ip><user>{IPMI_USER}</user><pass>{IPMI_PASSWORD}</pass></device_params>{port_el}</doc>"
+                ),
+            )?;
+            Ok(p)
+        };
+        let ipmitool = |label: &str, port: u16, what: &[&str]| Case {
+            label: label.into(),
+            program: PathBuf::from("/usr/bin/ipmitool"),
+            args: [
+                "-I",
+                "lanplus",
+                "-C",
+                "17",
+                "-H",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+            ]
+            .into_iter()
+            .chain(["-U", IPMI_USER, "-E", "chassis", "power"])
+            .chain(what.iter().copied())
+            .map(String::from)
+            .collect(),
+            stdin: None,
+            env: vec![("IPMI_PASSWORD".into(), IPMI_PASSWORD.into())],
+        };
+        let handler = |label: &str, func: &str, port: u16, pinned: bool| -> Result<Case> {
+            Ok(Case {
+                label: label.into(),
+                program: release.join("ipmi20"),
+                args: vec![],
+                stdin: Some(request(func, port)?),
+                env: if pinned {
+                    vec![("DCIH_IPMI_CIPHER".into(), "17".into())]
+                } else {
+                    vec![]
+                },
+            })
+        };
+        counted_table("UDP", runs, bmc_port, &relay, |port| {
+            Ok(vec![
+                handler(
+                    "ipmi20 status (suite negotiated: 17)",
+                    "status",
+                    port,
+                    false,
+                )?,
+                handler("ipmi20 status (DCIH_IPMI_CIPHER=17)", "status", port, true)?,
+                ipmitool(
+                    "ipmitool -I lanplus -C 17 chassis power status",
+                    port,
+                    &["status"],
+                ),
+            ])
+        })?;
+        print_line("\nport_off to the answer (on again, untimed, between runs)\n");
+        print_line("| case | median wall | CPU | UDP requests |");
+        print_line("|---|---|---|---|");
+        let on = ipmitool("on", bmc_port, &["on"]);
+        for (off, off_relay) in [
+            (
+                handler(
+                    "ipmi20 port_off, confirmed (negotiated)",
+                    "port_off",
+                    bmc_port,
+                    false,
+                )?,
+                handler("", "port_off", relay.port, false)?,
+            ),
+            (
+                handler(
+                    "ipmi20 port_off, confirmed (DCIH_IPMI_CIPHER=17)",
+                    "port_off",
+                    bmc_port,
+                    true,
+                )?,
+                handler("", "port_off", relay.port, true)?,
+            ),
+            (
+                ipmitool(
+                    "ipmitool -C 17 chassis power off (not confirmed)",
+                    bmc_port,
+                    &["off"],
+                ),
+                ipmitool("", relay.port, &["off"]),
+            ),
+        ] {
+            let mut walls = Vec::with_capacity(runs);
+            let mut cpu = Duration::ZERO;
+            for _ in 0..runs {
+                run_once(&on)?;
+                let before = children_cpu();
+                let started = Instant::now();
+                run_once(&off)?;
+                walls.push(started.elapsed());
+                cpu += children_cpu().saturating_sub(before);
+            }
+            walls.sort();
+            run_once(&on)?;
+            let requests = relay.count(|| run_once(&off_relay))?;
+            print_line(&format!(
+                "| {} | {:.2} ms | {:.2} ms | {requests} |",
+                off.label,
+                walls[runs / 2].as_secs_f64() * 1e3,
+                cpu.as_secs_f64() * 1e3 / runs as f64
+            ));
+        }
+        Ok(())
+    })();
+    drop(bmc.stdin.take());
+    let _ = bmc.wait();
+    result
 }
 
 /// Both handlers' `status` and ipmitool's `chassis power status` over both LAN versions, all
