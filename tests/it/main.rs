@@ -10,6 +10,7 @@ mod ipmi17;
 mod malformed;
 mod pdus;
 mod profile_pdus;
+mod redfish;
 mod runtime;
 mod snmp_switch;
 mod testbed;

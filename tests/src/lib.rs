@@ -5,6 +5,7 @@ pub mod bmc;
 pub mod fixtures;
 pub mod ipmi_sim;
 pub mod pdus;
+pub mod redfish;
 pub mod snmprec;
 pub mod upses;
 pub mod vlans;

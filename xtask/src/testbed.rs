@@ -32,7 +32,20 @@ const PACKAGES: &[&str] = &[
     "python3-pysnmp4",
     "openipmi",
     "ipmitool",
+    // The Redfish emulator's virtual environment, its certificate, and curl, the cross-check.
+    "python3-venv",
+    "openssl",
+    "curl",
 ];
+
+/// The Redfish emulator (OpenStack sushy-tools, from PyPI), pinned: redfish-power's tests are
+/// written against this version's fake driver.
+pub const SUSHY: &str = "sushy-tools==2.2.0";
+
+/// Where the emulator's virtual environment lives (the `e2e` crate finds it there).
+pub fn sushy_venv() -> PathBuf {
+    workspace::root().join("target/testbed/sushy")
+}
 
 /// Package lists older than this are refreshed before an install.
 const LISTS_MAX_AGE: Duration = Duration::from_secs(7 * 24 * 3600);
@@ -85,7 +98,41 @@ pub fn install(sh: &Shell) -> Result<()> {
         }
     }
     quiet_system_snmpd(sh, missing.contains(&"snmpd"))?;
-    report(&format!("test bed installed: {}", PACKAGES.join(", ")));
+    install_sushy(sh)?;
+    report(&format!(
+        "test bed installed: {}, {SUSHY}",
+        PACKAGES.join(", ")
+    ));
+    Ok(())
+}
+
+/// The Redfish emulator in its own virtual environment (Debian's python3), unless the pinned
+/// version is there already.
+fn install_sushy(sh: &Shell) -> Result<()> {
+    let venv = sushy_venv();
+    let python = venv.join("bin/python3");
+    let want = SUSHY.split("==").nth(1).unwrap_or_default();
+    let have = cmd!(
+        sh,
+        "{python} -c 'import importlib.metadata as m; print(m.version(\"sushy-tools\"))'"
+    )
+    .quiet()
+    .ignore_stderr()
+    .read()
+    .unwrap_or_default();
+    if have.trim() == want {
+        return Ok(());
+    }
+    if venv.exists() {
+        std::fs::remove_dir_all(&venv)?;
+    }
+    cmd!(sh, "/usr/bin/python3 -m venv {venv}").run()?;
+    let pip = venv.join("bin/pip");
+    cmd!(
+        sh,
+        "{pip} install --quiet --disable-pip-version-check {SUSHY}"
+    )
+    .run()?;
     Ok(())
 }
 
