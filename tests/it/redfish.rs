@@ -332,3 +332,73 @@ fn harness_check_passes() {
     assert!(steps.iter().any(|st| st.contains("port_off")), "{steps:?}");
     assert_eq!(s.power_state(NODE), "On");
 }
+
+#[test]
+fn a_session_login_is_deleted_at_the_end() {
+    let s = Sushy::start();
+    // The test bed's session service is a Redfish one: DMTF's own client logs in through it.
+    let out = s.dmtf_client_reads(&format!("/redfish/v1/Systems/{NODE}"), "PowerState");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "Off");
+    assert_eq!(s.sessions(), 0);
+    let session = ("DCIH_REDFISH_AUTH", "session");
+    let a = call_env(
+        &s,
+        Func::Status,
+        PASSWORD,
+        &[session, ("RUST_LOG", "redfish_power=debug")],
+    );
+    assert_eq!(power(&a), PortStatus::Off);
+    assert!(a.stderr.contains("Redfish session created"), "{}", a.stderr);
+    assert!(a.stderr.contains("requests=4"), "{}", a.stderr);
+    assert_eq!(s.sessions(), 0, "the session was not deleted");
+    let a = call_env(&s, Func::PortOn, PASSWORD, &[session]);
+    assert_eq!(power(&a), PortStatus::On);
+    assert_eq!(s.sessions(), 0);
+    // A wrong password at the session's creation.
+    let e = call_env(&s, Func::Status, "Not-The-Pw-9", &[session])
+        .error()
+        .clone();
+    assert_eq!(e.error_type, ErrorType::Connection);
+    assert!(
+        e.text.contains(
+            "refused user 'admin' (HTTP 401 to POST /redfish/v1/SessionService/Sessions)"
+        ),
+        "{}",
+        e.text
+    );
+}
+
+#[test]
+fn reset_types_come_from_the_action_info_and_a_refused_one_is_never_sent() {
+    let id = "0b3e6a2c-0000-4000-8000-00000000beef";
+    let s = Sushy::with(&[FakeSystem {
+        name: "actioninfo",
+        uuid: id,
+        on: true,
+    }]);
+    // ForceOff is not among what the ActionInfo allows: refused before anything is sent.
+    let e = call(&s, Func::PortOff).error().clone();
+    assert_eq!(e.error_type, ErrorType::UnexpectedData);
+    assert!(
+        e.text.contains(&format!(
+            "does not allow ResetType ForceOff on /redfish/v1/Systems/{id} (it allows On, GracefulShutdown, ForceRestart)"
+        )),
+        "{}",
+        e.text
+    );
+    assert_eq!(s.power_state(id), "On");
+    // GracefulShutdown is.
+    let a = call_env(
+        &s,
+        Func::PortOff,
+        PASSWORD,
+        &[("DCIH_REDFISH_OFF", "graceful")],
+    );
+    assert_eq!(power(&a), PortStatus::Off);
+    assert_eq!(s.power_state(id), "Off");
+}

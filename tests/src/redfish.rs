@@ -294,6 +294,37 @@ impl Sushy {
         text[at..].split('"').nth(3).unwrap_or_default().to_owned()
     }
 
+    /// The live Redfish sessions, as curl reads their collection.
+    pub fn sessions(&self) -> usize {
+        let out = self.curl(&["/redfish/v1/SessionService/Sessions"]);
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        text.split("\"Members@odata.count\":")
+            .nth(1)
+            .and_then(|r| r.trim_start().split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no session count in {text}"))
+    }
+
+    /// DMTF's python-redfish-library logs in with a session, reads `path`'s `key`, and logs out:
+    /// the proof that the test bed's session service is one a Redfish client can use.
+    pub fn dmtf_client_reads(&self, path: &str, key: &str) -> Output {
+        let script = format!(
+            "import os, redfish\n\
+             c = redfish.redfish_client(base_url='https://{}', username='{USER}', password=os.environ['RF_PW'], cafile='{}')\n\
+             c.login(auth='session')\n\
+             print(c.get('{path}').dict['{key}'])\n\
+             c.logout()\n",
+            self.endpoint(),
+            self.ca().display()
+        );
+        Command::new(venv().join("bin/python3"))
+            .args(["-c", &script])
+            .env("RF_PW", PASSWORD)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run python-redfish-library")
+    }
+
     /// The emulator's log.
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path("sushy.log")).unwrap_or_default()

@@ -38,9 +38,10 @@ const PACKAGES: &[&str] = &[
     "curl",
 ];
 
-/// The Redfish emulator (OpenStack sushy-tools, from PyPI), pinned: redfish-power's tests are
-/// written against this version's fake driver.
-pub const SUSHY: &str = "sushy-tools==2.2.0";
+/// From PyPI, pinned, into one virtual environment: the Redfish emulator (OpenStack
+/// sushy-tools; redfish-power's tests are written against this version's fake driver) and
+/// DMTF's Redfish client (python-redfish-library), which proves the test bed's session service.
+pub const PYPI: &[&str] = &["sushy-tools==2.2.0", "redfish==3.4.2"];
 
 /// Where the emulator's virtual environment lives (the `e2e` crate finds it there).
 pub fn sushy_venv() -> PathBuf {
@@ -100,37 +101,37 @@ pub fn install(sh: &Shell) -> Result<()> {
     quiet_system_snmpd(sh, missing.contains(&"snmpd"))?;
     install_sushy(sh)?;
     report(&format!(
-        "test bed installed: {}, {SUSHY}",
-        PACKAGES.join(", ")
+        "test bed installed: {}, {}",
+        PACKAGES.join(", "),
+        PYPI.join(", ")
     ));
     Ok(())
 }
 
-/// The Redfish emulator in its own virtual environment (Debian's python3), unless the pinned
-/// version is there already.
+/// The Redfish emulator and client in their own virtual environment (Debian's python3), unless
+/// the pinned versions are there already.
 fn install_sushy(sh: &Shell) -> Result<()> {
     let venv = sushy_venv();
     let python = venv.join("bin/python3");
-    let want = SUSHY.split("==").nth(1).unwrap_or_default();
-    let have = cmd!(
-        sh,
-        "{python} -c 'import importlib.metadata as m; print(m.version(\"sushy-tools\"))'"
-    )
-    .quiet()
-    .ignore_stderr()
-    .read()
-    .unwrap_or_default();
-    if have.trim() == want {
+    let have = |pin: &str| -> bool {
+        let (name, version) = pin.split_once("==").unwrap_or((pin, ""));
+        let script = format!("import importlib.metadata as m; print(m.version('{name}'))");
+        cmd!(sh, "{python} -c {script}")
+            .quiet()
+            .ignore_stderr()
+            .read()
+            .is_ok_and(|v| v.trim() == version)
+    };
+    if PYPI.iter().all(|p| have(p)) {
         return Ok(());
     }
-    if venv.exists() {
-        std::fs::remove_dir_all(&venv)?;
+    if !python.is_file() {
+        cmd!(sh, "/usr/bin/python3 -m venv {venv}").run()?;
     }
-    cmd!(sh, "/usr/bin/python3 -m venv {venv}").run()?;
     let pip = venv.join("bin/pip");
     cmd!(
         sh,
-        "{pip} install --quiet --disable-pip-version-check {SUSHY}"
+        "{pip} install --quiet --disable-pip-version-check {PYPI...}"
     )
     .run()?;
     Ok(())
