@@ -325,9 +325,14 @@ impl Sushy {
             .expect("run python-redfish-library")
     }
 
+    /// The emulator's log file (a line per request).
+    pub fn log_file(&self) -> PathBuf {
+        self.dir.path("sushy.log")
+    }
+
     /// The emulator's log.
     pub fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.path("sushy.log")).unwrap_or_default()
+        std::fs::read_to_string(self.log_file()).unwrap_or_default()
     }
 }
 

@@ -82,8 +82,9 @@ pub fn run(args: &[String]) -> Result<()> {
         ),
         Some("vlan") => vlan(flags.value("runs").map_or(Ok(20), str::parse)?),
         Some("mac") => mac(flags.value("runs").map_or(Ok(10), str::parse)?),
+        Some("redfish") => redfish(flags.value("runs").map_or(Ok(20), str::parse)?),
         _ => bail!(
-            "usage: cargo xtask bench ups|switch|ipmi|pdu|vlan|mac [--runs N] [--before DIR (pdu: the same cases with DIR's apc-pdu and rpcm-pdu)]"
+            "usage: cargo xtask bench ups|switch|ipmi|pdu|vlan|mac|redfish [--runs N] [--before DIR (pdu: the same cases with DIR's apc-pdu and rpcm-pdu)]"
         ),
     }
 }
@@ -360,6 +361,256 @@ fn measure(c: &Case, runs: usize) -> Result<Figures> {
         peak_rss_kib: rss,
         failed_runs: failed,
     })
+}
+
+/// `redfish-power` against the sushy-tools emulator (`test-redfish`), beside curl of the same
+/// resources and DMTF's python-redfish-library: `status` (basic and session login) and a
+/// `port_off` confirmed by reading back (the emulator follows after about a second). HTTP
+/// requests are counted from the emulator's log (a line each), TCP connections by a relay.
+fn redfish(runs: usize) -> Result<()> {
+    let sh = Shell::new()?;
+    let root = workspace::root();
+    sh.change_dir(&root);
+    crate::testbed::install(&sh)?;
+    cmd!(
+        sh,
+        "cargo build --release --locked --target {MUSL} -p redfish-power"
+    )
+    .run()?;
+    cmd!(sh, "cargo build --locked -p e2e --bin test-redfish").run()?;
+    let release = root.join("target").join(MUSL).join("release");
+    let scratch = root.join("target/bench/redfish");
+    fresh_dir(&scratch)?;
+    let mut bmc = Command::new(root.join("target/debug/test-redfish"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("starting test-redfish")?;
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(bmc.stdout.take().context("test-redfish's stdout")?),
+        &mut line,
+    )?;
+    let parts: Vec<String> = line.split_whitespace().map(str::to_owned).collect();
+    let [port, ca, log] = &parts[..] else {
+        bail!("test-redfish said {line:?}")
+    };
+    let port: u16 = port.parse()?;
+    let log = PathBuf::from(log);
+    let result = (|| -> Result<()> {
+        let relay = TcpRelay::start(port)?;
+        let user = "admin";
+        let password = "redfish-pw-17";
+        let system = "/redfish/v1/Systems/27946b59-9e44-4fa7-8e91-f3527a1ef094";
+        let request = |func: &str, port: u16| -> Result<PathBuf> {
+            let p = scratch.join(format!("{func}-{port}.xml"));
+            let port_el = if func == "status" {
+                String::new()
+            } else {
+                "<port><identity>power</identity></port>".into()
+            };
+            std::fs::write(
+                &p,
+                format!(
+                    "<doc><func>{func}</func><device_params><ip>127.0.0.1:{port}</ip><user>{user}</user><pass>{password}</pass></device_params>{port_el}</doc>"
+                ),
+            )?;
+            Ok(p)
+        };
+        let handler = |label: &str, func: &str, port: u16, session: bool| -> Result<Case> {
+            let mut env = vec![("DCIH_REDFISH_CA_FILE".to_owned(), ca.clone())];
+            if session {
+                env.push(("DCIH_REDFISH_AUTH".into(), "session".into()));
+            }
+            Ok(Case {
+                label: label.into(),
+                program: release.join("redfish-power"),
+                args: vec![],
+                stdin: Some(request(func, port)?),
+                env,
+            })
+        };
+        let curl = |label: &str, port: u16, paths: &[&str], extra: &[&str]| Case {
+            label: label.into(),
+            program: PathBuf::from("/usr/bin/curl"),
+            args: [
+                "--silent",
+                "--fail",
+                "--cacert",
+                ca,
+                "--user",
+                &format!("{user}:{password}"),
+            ]
+            .into_iter()
+            .map(str::to_owned)
+            .chain(extra.iter().map(|s| (*s).to_owned()))
+            .chain(paths.iter().map(|p| format!("https://127.0.0.1:{port}{p}")))
+            .collect(),
+            stdin: None,
+            env: vec![],
+        };
+        let venv = crate::testbed::sushy_venv();
+        let dmtf = |port: u16| Case {
+            label: "python-redfish-library: session, GET system, logout".into(),
+            program: venv.join("bin/python3"),
+            args: vec![
+                "-c".into(),
+                format!(
+                    "import os, redfish\nc = redfish.redfish_client(base_url='https://127.0.0.1:{port}', username='{user}', password=os.environ['RF_PW'], cafile='{ca}')\nc.login(auth='session')\nprint(c.get('{system}').dict['PowerState'])\nc.logout()\n"
+                ),
+            ],
+            stdin: None,
+            env: vec![("RF_PW".into(), password.into())],
+        };
+        let log_lines = || -> usize {
+            std::fs::read_to_string(&log)
+                .map(|t| t.lines().filter(|l| l.contains(" HTTP/1.1\" ")).count())
+                .unwrap_or(0)
+        };
+        preamble(runs, Some("HTTP"));
+        print_line("\nstatus (sushy-tools' fake driver, HTTPS on 127.0.0.1)\n");
+        print_line("| case | wall | CPU | peak RSS | HTTP requests | TCP connections |");
+        print_line("|---|---|---|---|---|---|");
+        let cases = [
+            (
+                handler("redfish-power status (basic)", "status", port, false)?,
+                handler("", "status", relay.port, false)?,
+            ),
+            (
+                handler("redfish-power status (session)", "status", port, true)?,
+                handler("", "status", relay.port, true)?,
+            ),
+            (
+                curl("curl GET the system", port, &[system], &[]),
+                curl("", relay.port, &[system], &[]),
+            ),
+            (
+                curl(
+                    "curl GET /redfish/v1/Systems and the system (one curl)",
+                    port,
+                    &["/redfish/v1/Systems", system],
+                    &[],
+                ),
+                curl("", relay.port, &["/redfish/v1/Systems", system], &[]),
+            ),
+            (dmtf(port), dmtf(relay.port)),
+        ];
+        for (c, counted) in &cases {
+            let (before, conns) = (log_lines(), relay.connections());
+            run_once(counted)?;
+            let requests = log_lines() - before;
+            let connections = relay.connections() - conns;
+            let f = measure(c, runs)?;
+            print_line(&format!(
+                "| {} | {:.2} ms | {:.2} ms | {:.1} MiB | {requests} | {connections} |",
+                c.label,
+                f.median_wall.as_secs_f64() * 1e3,
+                f.cpu_per_run.as_secs_f64() * 1e3,
+                f.peak_rss_kib as f64 / 1024.0
+            ));
+        }
+        print_line(
+            "\nport_off to the answer (the emulator follows after about 1 s; on again, untimed, between runs)\n",
+        );
+        print_line("| case | median wall | HTTP requests | TCP connections |");
+        print_line("|---|---|---|---|");
+        let reset = format!("{system}/Actions/ComputerSystem.Reset");
+        let post = |label: &str, port: u16, kind: &str| {
+            curl(
+                label,
+                port,
+                &[&reset],
+                &[
+                    "-X",
+                    "POST",
+                    "-H",
+                    "Content-Type: application/json",
+                    "-d",
+                    &format!("{{\"ResetType\": \"{kind}\"}}"),
+                ],
+            )
+        };
+        let on = handler("on", "port_on", port, false)?;
+        for (off, counted) in [
+            (
+                handler("redfish-power port_off, confirmed", "port_off", port, false)?,
+                handler("", "port_off", relay.port, false)?,
+            ),
+            (
+                post(
+                    "curl POST ComputerSystem.Reset ForceOff (not confirmed)",
+                    port,
+                    "ForceOff",
+                ),
+                post("", relay.port, "ForceOff"),
+            ),
+        ] {
+            let runs = runs.min(5);
+            let mut walls = Vec::with_capacity(runs);
+            for _ in 0..runs {
+                run_once(&on)?;
+                let started = Instant::now();
+                run_once(&off)?;
+                walls.push(started.elapsed());
+            }
+            walls.sort();
+            run_once(&on)?;
+            let (before, conns) = (log_lines(), relay.connections());
+            run_once(&counted)?;
+            print_line(&format!(
+                "| {} | {:.1} ms | {} | {} |",
+                off.label,
+                walls[runs / 2].as_secs_f64() * 1e3,
+                log_lines() - before,
+                relay.connections() - conns
+            ));
+        }
+        Ok(())
+    })();
+    drop(bmc.stdin.take());
+    let _ = bmc.wait();
+    result?;
+    print_sizes(&release, &["redfish-power"])
+}
+
+/// A TCP relay on 127.0.0.1 that counts the connections made through it.
+struct TcpRelay {
+    port: u16,
+    count: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl TcpRelay {
+    fn start(upstream: u16) -> Result<TcpRelay> {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+        let port = listener.local_addr()?.port();
+        let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counting = count.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                counting.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Ok(server) = std::net::TcpStream::connect(("127.0.0.1", upstream)) else {
+                    continue;
+                };
+                for (mut from, mut to) in [
+                    (client.try_clone(), server.try_clone()),
+                    (server.try_clone(), client.try_clone()),
+                ]
+                .into_iter()
+                .filter_map(|(a, b)| Some((a.ok()?, b.ok()?)))
+                {
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut from, &mut to);
+                        let _ = to.shutdown(std::net::Shutdown::Write);
+                    });
+                }
+            }
+        });
+        Ok(TcpRelay { port, count })
+    }
+
+    fn connections(&self) -> usize {
+        self.count.load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 /// The CPU time of this process's waited-for children so far.
