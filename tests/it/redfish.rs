@@ -192,17 +192,26 @@ fn the_certificate_is_verified_and_each_way_of_trusting_it_works() {
         "{}",
         e.text
     );
-    // A CA file that did not sign it: refused.
-    let other = Sushy::start();
+    // The BMC's own self-signed certificate (marked a CA, which path validation refuses as a
+    // server's) as the CA file: trusted as it is. call_env's default does the same; this says
+    // it outright.
+    let own = s.certificate();
+    let own = own.to_str().expect("a path");
+    let a = call_env(&s, Func::Status, PASSWORD, &[("DCIH_REDFISH_CA_FILE", own)]);
+    assert_eq!(power(&a), PortStatus::Off);
+    // A certificate issued by a CA: verified through the CA, its name checked.
+    let issued = Sushy::issued_by_ca();
+    let ca = issued.ca();
+    let ca = ca.to_str().expect("a path");
     let a = call_env(
-        &s,
+        &issued,
         Func::Status,
         PASSWORD,
-        &[(
-            "DCIH_REDFISH_CA_FILE",
-            other.certificate().to_str().unwrap(),
-        )],
+        &[("DCIH_REDFISH_CA_FILE", ca)],
     );
+    assert_eq!(power(&a), PortStatus::Off);
+    // A CA that did not issue this BMC's certificate: refused.
+    let a = call_env(&s, Func::Status, PASSWORD, &[("DCIH_REDFISH_CA_FILE", ca)]);
     let e = a.error();
     assert_eq!(e.error_type, ErrorType::Connection);
     assert!(

@@ -1,6 +1,7 @@
 //! The Redfish BMC of the end-to-end tests: OpenStack's sushy-tools emulator (from PyPI, in the
 //! virtual environment `cargo xtask testbed install` makes) with its fake system driver, on
-//! 127.0.0.1 over HTTPS with a certificate issued per start by a CA of its own, behind HTTP basic
+//! 127.0.0.1 over HTTPS with a certificate made per start (self-signed, or issued by a CA of its
+//! own), behind HTTP basic
 //! authentication, through the test bed's launcher (`tests/fixtures/redfish/sushy_testbed.py`:
 //! power follows after about a second, a system named `stuck` never follows, and a fault file
 //! makes it answer 500, HTML, or nothing). [`Sushy`] is a guard: `start` writes the
@@ -31,6 +32,13 @@ fn venv() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/testbed/sushy")
 }
 
+/// The one system of [`Sushy::start`].
+pub const NODE: FakeSystem = FakeSystem {
+    name: "node",
+    uuid: "27946b59-9e44-4fa7-8e91-f3527a1ef094",
+    on: false,
+};
+
 /// One fake system.
 #[derive(Debug, Clone)]
 pub struct FakeSystem {
@@ -58,18 +66,25 @@ impl std::fmt::Debug for Sushy {
 }
 
 impl Sushy {
-    /// The emulator with one system, `node`, off.
+    /// The emulator with one system, `node`, off, and a self-signed certificate.
     pub fn start() -> Sushy {
-        Sushy::with(&[FakeSystem {
-            name: "node",
-            uuid: "27946b59-9e44-4fa7-8e91-f3527a1ef094",
-            on: false,
-        }])
+        Sushy::with(&[NODE])
     }
 
-    /// The emulator with these systems.
+    /// The emulator with these systems and a self-signed certificate.
     #[track_caller]
     pub fn with(systems: &[FakeSystem]) -> Sushy {
+        Sushy::serve(systems, false)
+    }
+
+    /// The emulator with one system, `node`, off, and a certificate issued by a CA of its own.
+    #[track_caller]
+    pub fn issued_by_ca() -> Sushy {
+        Sushy::serve(&[NODE], true)
+    }
+
+    #[track_caller]
+    fn serve(systems: &[FakeSystem], issued: bool) -> Sushy {
         let python = venv().join("bin/python3");
         assert!(
             python.is_file(),
@@ -82,13 +97,9 @@ impl Sushy {
             systems[0].name,
             STARTED.fetch_add(1, Ordering::Relaxed)
         ));
-        // A CA of its own, and the emulator's certificate signed by it for 127.0.0.1, as a
-        // site PKI would issue one.
+        // The emulator's certificate for 127.0.0.1: self-signed, as BMCs make theirs (openssl
+        // marks it a CA, as many BMCs do), or issued by a CA of its own, as a site PKI would.
         let (cert, key) = (dir.path("cert.pem"), dir.path("key.pem"));
-        let ext = dir.file(
-            "leaf.ext",
-            "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n",
-        );
         let ec = [
             "-newkey",
             "ec",
@@ -96,20 +107,17 @@ impl Sushy {
             "ec_paramgen_curve:prime256v1",
             "-nodes",
         ];
-        for args in [
-            vec![
-                "req",
-                "-x509",
-                "-days",
-                "2",
-                "-subj",
-                "/CN=dcih test CA",
-                "-keyout",
-                "ca.key",
-                "-out",
-                "ca.pem",
-            ],
-            vec![
+        if issued {
+            let ext = dir.file(
+                "leaf.ext",
+                "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n",
+            );
+            let ca = ["req", "-x509", "-days", "2", "-subj", "/CN=dcih test CA"];
+            openssl(
+                dir.dir(),
+                &[&ca[..], &ec[..], &["-keyout", "ca.key", "-out", "ca.pem"]].concat(),
+            );
+            let csr = [
                 "req",
                 "-subj",
                 "/CN=127.0.0.1",
@@ -117,31 +125,42 @@ impl Sushy {
                 "key.pem",
                 "-out",
                 "leaf.csr",
-            ],
-        ] {
-            let (first, rest) = args.split_at(if args[1] == "-x509" { 2 } else { 1 });
-            openssl(dir.dir(), &[first, &ec[..], rest].concat());
+            ];
+            openssl(dir.dir(), &[&csr[..1], &ec[..], &csr[1..]].concat());
+            openssl(
+                dir.dir(),
+                &[
+                    "x509",
+                    "-req",
+                    "-in",
+                    "leaf.csr",
+                    "-CA",
+                    "ca.pem",
+                    "-CAkey",
+                    "ca.key",
+                    "-CAcreateserial",
+                    "-days",
+                    "2",
+                    "-out",
+                    "cert.pem",
+                    "-extfile",
+                    ext.to_str().expect("a path"),
+                ],
+            );
+        } else {
+            let own = ["req", "-x509", "-days", "2", "-subj", "/CN=127.0.0.1"];
+            let san = ["-addext", "subjectAltName=IP:127.0.0.1"];
+            openssl(
+                dir.dir(),
+                &[
+                    &own[..],
+                    &ec[..],
+                    &san[..],
+                    &["-keyout", "key.pem", "-out", "cert.pem"],
+                ]
+                .concat(),
+            );
         }
-        openssl(
-            dir.dir(),
-            &[
-                "x509",
-                "-req",
-                "-in",
-                "leaf.csr",
-                "-CA",
-                "ca.pem",
-                "-CAkey",
-                "ca.key",
-                "-CAcreateserial",
-                "-days",
-                "2",
-                "-out",
-                "cert.pem",
-                "-extfile",
-                ext.to_str().expect("a path"),
-            ],
-        );
         // htpasswd with a bcrypt hash, as the emulator's basic authentication reads it.
         let hash = Command::new(&python)
             .args([
@@ -237,9 +256,11 @@ impl Sushy {
         self.dir.path("cert.pem")
     }
 
-    /// The CA that signed it (PEM).
+    /// What a client trusts to reach it (PEM): the CA that issued its certificate, or the
+    /// self-signed certificate itself.
     pub fn ca(&self) -> PathBuf {
-        self.dir.path("ca.pem")
+        let ca = self.dir.path("ca.pem");
+        if ca.is_file() { ca } else { self.certificate() }
     }
 
     /// Its SHA-256 fingerprint, as openssl prints it (`AA:BB:…`).

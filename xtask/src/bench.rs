@@ -366,7 +366,8 @@ fn measure(c: &Case, runs: usize) -> Result<Figures> {
 /// `redfish-power` against the sushy-tools emulator (`test-redfish`), beside curl of the same
 /// resources and DMTF's python-redfish-library: `status` (basic and session login) and a
 /// `port_off` confirmed by reading back (the emulator follows after about a second). HTTP
-/// requests are counted from the emulator's log (a line each), TCP connections by a relay.
+/// requests are counted from the emulator's log (the test bed's launcher writes a line for each),
+/// TCP connections by a relay.
 fn redfish(runs: usize) -> Result<()> {
     let sh = Shell::new()?;
     let root = workspace::root();
@@ -464,7 +465,7 @@ fn redfish(runs: usize) -> Result<()> {
         };
         let log_lines = || -> usize {
             std::fs::read_to_string(&log)
-                .map(|t| t.lines().filter(|l| l.contains(" HTTP/1.1\" ")).count())
+                .map(|t| t.lines().filter(|l| l.starts_with("request ")).count())
                 .unwrap_or(0)
         };
         preamble(runs, Some("HTTP"));

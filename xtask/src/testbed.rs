@@ -39,9 +39,10 @@ const PACKAGES: &[&str] = &[
 ];
 
 /// From PyPI, pinned, into one virtual environment: the Redfish emulator (OpenStack
-/// sushy-tools; redfish-power's tests are written against this version's fake driver) and
-/// DMTF's Redfish client (python-redfish-library), which proves the test bed's session service.
-pub const PYPI: &[&str] = &["sushy-tools==2.2.0", "redfish==3.4.2"];
+/// sushy-tools; redfish-power's tests are written against this version's fake driver), the
+/// HTTP/1.1 server it is run under (cheroot: keep-alive, as BMCs), and DMTF's Redfish client
+/// (python-redfish-library), which proves the test bed's session service.
+pub const PYPI: &[&str] = &["sushy-tools==2.2.0", "cheroot==11.1.2", "redfish==3.4.2"];
 
 /// Where the emulator's virtual environment lives (the `e2e` crate finds it there).
 pub fn sushy_venv() -> PathBuf {
