@@ -87,60 +87,55 @@ fn every_function_confirmed_and_curl_agrees() {
         a.response().ports[0].description.as_deref(),
         Some("Sushy Emulator")
     );
-    let a = call(&s, Func::PortOn);
-    assert_eq!(power(&a), PortStatus::On);
+    let (a, sent) = logged(&s, Func::PortOn, &[]);
+    assert_eq!((power(&a), sent), (PortStatus::On, Some("On".to_owned())));
     assert_eq!(s.power_state(NODE), "On");
     // Already on: read, nothing sent.
-    let a = call_env(
-        &s,
-        Func::PortOn,
-        PASSWORD,
-        &[("RUST_LOG", "redfish_power=info")],
-    );
-    assert_eq!(power(&a), PortStatus::On);
-    assert!(!a.stderr.contains("ComputerSystem.Reset"), "{}", a.stderr);
+    let (a, sent) = logged(&s, Func::PortOn, &[]);
+    assert_eq!((power(&a), sent), (PortStatus::On, None));
     // A running server restarts (ForceRestart, read back on); a stopped one powers on.
-    let a = call_env(
-        &s,
-        Func::PortReset,
-        PASSWORD,
-        &[("RUST_LOG", "redfish_power=info")],
+    let (a, sent) = logged(&s, Func::PortReset, &[]);
+    assert_eq!(
+        (power(&a), sent),
+        (PortStatus::On, Some("ForceRestart".to_owned()))
     );
-    assert_eq!(power(&a), PortStatus::On);
-    assert!(
-        a.stderr.contains("reset_type=\"ForceRestart\"")
-            || a.stderr.contains("reset_type=ForceRestart"),
-        "{}",
-        a.stderr
+    let (a, sent) = logged(&s, Func::PortOff, &[]);
+    assert_eq!(
+        (power(&a), sent),
+        (PortStatus::Off, Some("ForceOff".to_owned()))
     );
-    let a = call(&s, Func::PortOff);
-    assert_eq!(power(&a), PortStatus::Off);
     assert_eq!(s.power_state(NODE), "Off");
-    let a = call_env(
-        &s,
-        Func::PortReset,
-        PASSWORD,
-        &[("RUST_LOG", "redfish_power=info")],
-    );
-    assert_eq!(power(&a), PortStatus::On);
-    assert!(
-        a.stderr.contains("reset_type=\"On\"") || a.stderr.contains("reset_type=On"),
-        "{}",
-        a.stderr
-    );
+    let (a, sent) = logged(&s, Func::PortReset, &[]);
+    assert_eq!((power(&a), sent), (PortStatus::On, Some("On".to_owned())));
     assert_eq!(s.power_state(NODE), "On");
     // Graceful shutdown on the operator's word.
-    let a = call_env(
-        &s,
-        Func::PortOff,
-        PASSWORD,
-        &[
-            ("DCIH_REDFISH_OFF", "graceful"),
-            ("RUST_LOG", "redfish_power=info"),
-        ],
+    let (a, sent) = logged(&s, Func::PortOff, &[("DCIH_REDFISH_OFF", "graceful")]);
+    assert_eq!(
+        (power(&a), sent),
+        (PortStatus::Off, Some("GracefulShutdown".to_owned()))
     );
-    assert_eq!(power(&a), PortStatus::Off);
-    assert!(a.stderr.contains("GracefulShutdown"), "{}", a.stderr);
+    assert_eq!(s.power_state(NODE), "Off");
+}
+
+/// `func` with its info log, and the ResetType it says it sent, if any.
+#[track_caller]
+fn logged(s: &Sushy, func: Func, env: &[(&str, &str)]) -> (Answer, Option<String>) {
+    let mut all = env.to_vec();
+    all.push(("RUST_LOG", "redfish_power=info"));
+    let a = call_env(s, func, PASSWORD, &all);
+    let sent = a
+        .stderr
+        .lines()
+        .filter(|l| l.contains("ComputerSystem.Reset"))
+        .find_map(|l| l.split("reset_type=").nth(1))
+        .map(|v| {
+            v.split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .trim_matches('"')
+                .to_owned()
+        });
+    (a, sent)
 }
 
 #[test]

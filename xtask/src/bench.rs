@@ -369,17 +369,9 @@ fn measure(c: &Case, runs: usize) -> Result<Figures> {
 /// requests are counted from the emulator's log (the test bed's launcher writes a line for each),
 /// TCP connections by a relay.
 fn redfish(runs: usize) -> Result<()> {
-    let sh = Shell::new()?;
+    let (sh, release) = built(&["redfish-power"])?;
     let root = workspace::root();
-    sh.change_dir(&root);
-    crate::testbed::install(&sh)?;
-    cmd!(
-        sh,
-        "cargo build --release --locked --target {MUSL} -p redfish-power"
-    )
-    .run()?;
     cmd!(sh, "cargo build --locked -p e2e --bin test-redfish").run()?;
-    let release = root.join("target").join(MUSL).join("release");
     let scratch = root.join("target/bench/redfish");
     fresh_dir(&scratch)?;
     let mut bmc = Command::new(root.join("target/debug/test-redfish"))
@@ -685,22 +677,14 @@ struct SnmpBench {
 
 impl SnmpBench {
     fn prepare(name: &str, packages: &[&str], seed: &str) -> Result<SnmpBench> {
-        let sh = Shell::new()?;
+        let (sh, release) = built(packages)?;
         let root = workspace::root();
-        sh.change_dir(&root);
-        crate::testbed::install(&sh)?;
-        let packages: Vec<String> = packages.iter().map(|p| format!("--package={p}")).collect();
-        cmd!(
-            sh,
-            "cargo build --release --locked --target {MUSL} {packages...}"
-        )
-        .run()?;
         cmd!(sh, "cargo build --locked -p e2e --bin gen-recording").run()?;
         let scratch = root.join("target/bench").join(name);
         let data = scratch.join("data");
         fresh_dir(&data)?;
         Ok(SnmpBench {
-            release: root.join("target").join(MUSL).join("release"),
+            release,
             seed: peer(&root, seed)?,
             python: python3_with_pysnmp()?,
             generator: root.join("target/debug/gen-recording"),
@@ -1496,21 +1480,29 @@ impl Drop for Relay {
     }
 }
 
+/// The test bed installed and `packages` built (release, musl): a shell in the workspace and
+/// the folder of the binaries.
+fn built(packages: &[&str]) -> Result<(Shell, PathBuf)> {
+    let sh = Shell::new()?;
+    let root = workspace::root();
+    sh.change_dir(&root);
+    crate::testbed::install(&sh)?;
+    let packages: Vec<String> = packages.iter().map(|p| format!("--package={p}")).collect();
+    cmd!(
+        sh,
+        "cargo build --release --locked --target {MUSL} {packages...}"
+    )
+    .run()?;
+    Ok((sh, root.join("target").join(MUSL).join("release")))
+}
+
 /// The test bed's administrator (tests/fixtures/ipmi/lan.conf).
 const IPMI_USER: &str = "admin";
 const IPMI_PASSWORD: &str = "admin-pw-1";
 
 fn ipmi(runs: usize) -> Result<()> {
-    let sh = Shell::new()?;
+    let (sh, release) = built(&["ipmi15", "ipmi20"])?;
     let root = workspace::root();
-    sh.change_dir(&root);
-    crate::testbed::install(&sh)?;
-    cmd!(
-        sh,
-        "cargo build --release --locked --target {MUSL} -p ipmi15 -p ipmi20"
-    )
-    .run()?;
-    let release = root.join("target").join(MUSL).join("release");
     let scratch = root.join("target/bench/ipmi");
     fresh_dir(&scratch)?;
     let agent = crate::testbed::start_ipmi_sim(&scratch)?;

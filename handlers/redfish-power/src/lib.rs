@@ -172,6 +172,16 @@ impl From<PowerError> for Error {
     }
 }
 
+/// A JSON array's strings (AllowableValues).
+fn strings(v: &Value) -> Option<Vec<String>> {
+    v.as_array().map(|l| {
+        l.iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect()
+    })
+}
+
 /// The system, as read.
 #[derive(Debug)]
 struct System {
@@ -213,13 +223,7 @@ impl System {
             reset: action.and_then(|a| string(a, "target")).map(str::to_owned),
             allowed: action
                 .and_then(|a| a.get("ResetType@Redfish.AllowableValues"))
-                .and_then(Value::as_array)
-                .map(|l| {
-                    l.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned)
-                        .collect()
-                }),
+                .and_then(strings),
             action_info: action
                 .and_then(|a| string(a, "@Redfish.ActionInfo"))
                 .map(str::to_owned),
@@ -288,13 +292,7 @@ impl Call<'_> {
             .and_then(Value::as_array)
             .and_then(|ps| ps.iter().find(|p| string(p, "Name") == Some("ResetType")))
             .and_then(|p| p.get("AllowableValues"))
-            .and_then(Value::as_array)
-            .map(|l| {
-                l.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            }))
+            .and_then(strings))
     }
 
     /// ComputerSystem.Reset with `reset_type`, refused before sending where the system lists
