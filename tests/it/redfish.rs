@@ -145,6 +145,12 @@ fn status_costs_two_requests_and_the_password_is_never_logged() {
     assert_eq!(power(&a), PortStatus::Off);
     assert!(a.stderr.contains("requests=2"), "{}", a.stderr);
     assert!(!a.stderr.contains(PASSWORD), "the password was logged");
+    // Nor its basic-authentication form (base64 of user:password) or the header at all.
+    assert!(
+        !a.stderr.to_ascii_lowercase().contains("authorization"),
+        "{}",
+        a.stderr
+    );
 }
 
 #[test]
@@ -354,11 +360,13 @@ fn a_session_login_is_deleted_at_the_end() {
         &s,
         Func::Status,
         PASSWORD,
-        &[session, ("RUST_LOG", "redfish_power=debug")],
+        &[session, ("RUST_LOG", "trace")],
     );
     assert_eq!(power(&a), PortStatus::Off);
     assert!(a.stderr.contains("Redfish session created"), "{}", a.stderr);
     assert!(a.stderr.contains("requests=4"), "{}", a.stderr);
+    // The password travels in the session request's body: never in the log.
+    assert!(!a.stderr.contains(PASSWORD), "the password was logged");
     assert_eq!(s.sessions(), 0, "the session was not deleted");
     let a = call_env(&s, Func::PortOn, PASSWORD, &[session]);
     assert_eq!(power(&a), PortStatus::On);
