@@ -1037,14 +1037,14 @@ fn unreachable_agents_are_connection_errors_inside_the_deadline() {
         cases.push((wrong.clone(), Func::Status, None, no_answer.clone()));
         cases.push((wrong.clone(), Func::Statistics, None, no_answer.clone()));
         cases.push((wrong, Func::PortOff, Some(port("10101")), no_answer.clone()));
-        // Nothing listening: no answer either (the handler's socket is not connected, so the
-        // ICMP port-unreachable does not reach it).
+        // Nothing listening: the host's port unreachable reaches the probe socket, and the
+        // error says so at once instead of waiting out the tries.
         let t = Target::community(&nobody, version, SW48);
         cases.push((
             t,
             Func::Status,
             None,
-            format!("no answer from {nobody} after 2 tries"),
+            format!("nothing listens on {nobody}: the host answered port unreachable"),
         ));
     }
     // Each case waits out its timeouts: all at once.
@@ -1053,6 +1053,19 @@ fn unreachable_agents_are_connection_errors_inside_the_deadline() {
             s.spawn(move || fails(t, *func, p.clone(), ErrorType::Connection, text));
         }
     });
+    // Nothing listening is told in well under a second, whatever the timeouts.
+    let a = call(
+        &Target::community(&nobody, SnmpVersion::V2c, SW48),
+        Func::Status,
+        None,
+        &[("DCIH_TIMEOUT", "2")],
+    );
+    assert!(
+        a.error().text.contains("nothing listens"),
+        "{}",
+        a.error().text
+    );
+    assert!(a.elapsed < Duration::from_millis(500), "{:?}", a.elapsed);
 }
 
 #[test]

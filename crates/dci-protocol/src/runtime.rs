@@ -318,6 +318,9 @@ pub fn handle<H: Handler>(handler: &H, input: &str) -> Result<Response, Error> {
     handle_with(handler, input, limits)
 }
 
+/// How many distinct ignored element names the log line shows.
+const IGNORED_SHOWN: usize = 8;
+
 /// [`handle`] with explicit limits instead of the environment's.
 pub fn handle_with<H: Handler>(
     handler: &H,
@@ -325,8 +328,18 @@ pub fn handle_with<H: Handler>(
     limits: Limits,
 ) -> Result<Response, Error> {
     let request = Request::parse(input)?;
-    for path in &request.ignored {
-        tracing::warn!(element = %path, "ignoring an element the protocol does not define");
+    if !request.ignored.is_empty() {
+        // One line a request, however many: a hostile request must not flood the log.
+        let mut names: Vec<&str> = request.ignored.iter().map(String::as_str).collect();
+        names.sort_unstable();
+        names.dedup();
+        let shown: Vec<&str> = names.iter().take(IGNORED_SHOWN).copied().collect();
+        tracing::warn!(
+            count = request.ignored.len(),
+            elements = %shown.join(", "),
+            more = names.len().saturating_sub(IGNORED_SHOWN),
+            "ignoring elements the protocol does not define"
+        );
     }
     let call: Call = request.validate(&handler.info())?;
     let span = tracing::info_span!("call", func = %call.op.func(), device = %call.device.endpoint);

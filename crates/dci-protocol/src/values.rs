@@ -484,16 +484,36 @@ impl FromStr for Endpoint {
         if t.is_empty() {
             return Err(bad("empty"));
         }
+        // Strictly decimal ("+161" is not a port), 1 to 65535.
         let parse_port = |p: &str| -> Result<u16, ValueError> {
             match p.parse::<u16>() {
-                Ok(n) if n > 0 => Ok(n),
-                _ => Err(bad("the port must be 1 to 65535")),
+                Ok(n) if n > 0 && !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => Ok(n),
+                _ => Err(bad("the port must be 1 to 65535, in decimal digits")),
+            }
+        };
+        if t.contains('%') {
+            return Err(bad(
+                "IPv6 zone indexes such as %eth0 are not supported: use the device's global or unique-local IPv6 address, or its IPv4 address",
+            ));
+        }
+        let unicast = |ip: IpAddr| -> Result<IpAddr, ValueError> {
+            let not = match ip {
+                IpAddr::V4(v4) if v4.is_broadcast() => Some("the broadcast address"),
+                IpAddr::V4(v4) if v4.is_multicast() => Some("a multicast address"),
+                IpAddr::V6(v6) if v6.is_multicast() => Some("a multicast address"),
+                ip if ip.is_unspecified() => Some("the unspecified address"),
+                _ => None,
+            };
+            match not {
+                Some(what) => Err(bad(&format!("{what}: a device has a unicast address"))),
+                None => Ok(ip),
             }
         };
         // [v6]:port or [v6]
         if let Some(rest) = t.strip_prefix('[') {
             let (addr, after) = rest.split_once(']').ok_or_else(|| bad("no closing ']'"))?;
             let ip: std::net::Ipv6Addr = addr.parse().map_err(|_| bad("not an IPv6 address"))?;
+            unicast(IpAddr::V6(ip))?;
             let port = match after {
                 "" => None,
                 p => Some(parse_port(
@@ -509,7 +529,7 @@ impl FromStr for Endpoint {
         // A bare IPv6 address has several colons and no port.
         if let Ok(ip) = t.parse::<IpAddr>() {
             return Ok(Endpoint {
-                host: Host::Ip(ip),
+                host: Host::Ip(unicast(ip)?),
                 port: None,
             });
         }
@@ -520,9 +540,23 @@ impl FromStr for Endpoint {
         };
         if let Ok(ip) = host.parse::<IpAddr>() {
             return Ok(Endpoint {
-                host: Host::Ip(ip),
+                host: Host::Ip(unicast(ip)?),
                 port,
             });
+        }
+        // What inet_aton would read as an address (0x7f.1, 0177.0.0.1, 127.1, 2130706433)
+        // is neither a canonical address nor a host name.
+        let numeric = |l: &str| {
+            !l.is_empty()
+                && (l.bytes().all(|b| b.is_ascii_digit())
+                    || l.strip_prefix("0x")
+                        .or_else(|| l.strip_prefix("0X"))
+                        .is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit())))
+        };
+        if host.split('.').all(numeric) {
+            return Err(bad(
+                "not a canonical IPv4 address: write four decimal numbers without leading zeros, such as 10.0.0.5",
+            ));
         }
         if !is_dns_name(host) {
             return Err(bad("not an address or a valid host name"));

@@ -79,7 +79,10 @@ fn escape(s: &str, text: bool) -> String {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' if text => out.push_str("&gt;"),
-            '\t' | '\n' | '\r' => out.push(c),
+            '\t' | '\n' => out.push(c),
+            // A raw CR would reach the reader as LF (XML 1.0 section 2.11 end-of-line handling):
+            // a secret with a CR in it must arrive byte for byte.
+            '\r' => out.push_str("&#13;"),
             c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
             c => out.push(c),
         }

@@ -309,7 +309,11 @@ impl Options {
     }
 }
 
-/// A value as shown in an error: at most 40 characters.
-fn shown(s: &str) -> String {
-    s.chars().take(40).collect()
+/// A value as shown in an error: at most 40 characters, and `…` when cut.
+pub(crate) fn shown(s: &str) -> String {
+    let mut out: String = s.chars().take(40).collect();
+    if s.chars().nth(40).is_some() {
+        out.push('…');
+    }
+    out
 }

@@ -194,7 +194,7 @@ impl Session {
                 field: "user",
                 problem: format!(
                     "IPMI user names are at most {MAX_USER} bytes; '{}' has {}",
-                    login.user,
+                    crate::options::shown(&login.user),
                     login.user.len()
                 ),
             });

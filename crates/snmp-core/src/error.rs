@@ -35,6 +35,52 @@ pub enum SnmpError {
         /// What to check: "community" or "SNMPv3 user and keys".
         credential: &'static str,
     },
+    /// The agent answered earlier in this call, then stopped answering (a path that loses
+    /// everything now, an agent that restarted or is overloaded).
+    #[error(
+        "{target} answered {answers} request(s) of this call, then stopped answering (each read was sent again {rounds} time(s) until the deadline): the path or the agent failed during the call"
+    )]
+    WentSilent {
+        /// `host:port`.
+        target: String,
+        /// Answers received before.
+        answers: u64,
+        /// Reads sent again.
+        rounds: u32,
+    },
+    /// Datagrams came from the agent's port but none was an answer to our requests: garbage,
+    /// truncated packets, or answers to other requests.
+    #[error(
+        "{target} sent {malformed} datagram(s) that are not SNMP and {discarded} that answer no request of ours (truncated, garbage, or from another address), and nothing readable"
+    )]
+    Unreadable {
+        /// `host:port`.
+        target: String,
+        /// Datagrams that did not decode.
+        malformed: u64,
+        /// Datagrams that matched no request (or came from another source).
+        discarded: u64,
+    },
+    /// The host answered ICMP port unreachable: no agent listens on that port.
+    #[error(
+        "nothing listens on {target}: the host answered port unreachable (check the port, and that the SNMP agent runs)"
+    )]
+    NothingListens {
+        /// `host:port`.
+        target: String,
+    },
+    /// Our own request does not fit a datagram: nothing was sent.
+    #[error(
+        "the request to {target} would be {size} bytes, more than the {limit} one UDP datagram carries: the community, the SNMPv3 user or the request is too long (nothing was sent)"
+    )]
+    RequestTooLarge {
+        /// `host:port`.
+        target: String,
+        /// Its encoded size.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// The network refused (port unreachable, no route).
     #[error("cannot reach {target}: {reason}")]
     Network {
@@ -172,6 +218,8 @@ impl SnmpError {
             self,
             SnmpError::Resolve { .. }
                 | SnmpError::NoAnswer { .. }
+                | SnmpError::WentSilent { .. }
+                | SnmpError::NothingListens { .. }
                 | SnmpError::Network { .. }
                 | SnmpError::Auth { .. }
                 | SnmpError::Deadline { .. }

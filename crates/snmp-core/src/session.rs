@@ -39,7 +39,7 @@ type SnmpClient = async_snmp::Client<Counting<UdpHandle>>;
 pub struct Session {
     pub(crate) client: SnmpClient,
     // Owns the socket and its receive task; the client's handle is only a view of it.
-    _transport: UdpTransport,
+    transport: UdpTransport,
     pub(crate) target: String,
     pub(crate) version: SnmpVersion,
     counters: Arc<Counters>,
@@ -51,6 +51,12 @@ pub struct Session {
     /// Whether an exchange has been made (on v3 the first one starts with engine discovery,
     /// whose answer is no sign that the request itself was answered).
     exchanged: std::sync::atomic::AtomicBool,
+    /// Reads sent again after a timeout, once the agent had answered.
+    pub(crate) rounds: std::sync::atomic::AtomicU32,
+    /// A socket connected to the agent's address, which sent it one empty datagram: the
+    /// host's ICMP port unreachable for it arrives here as ECONNREFUSED, so "nothing listens"
+    /// is told from silence at once. `None` where it could not be opened.
+    pub(crate) probe: Option<tokio::net::UdpSocket>,
 }
 
 impl std::fmt::Debug for Session {
@@ -132,10 +138,15 @@ impl Session {
                 target: target.clone(),
                 reason: format!("cannot open a UDP socket: {}", e.kind()),
             })?;
-        let handle = transport.handle(addr).map_err(|e| SnmpError::Network {
-            target: target.clone(),
-            reason: e.kind().to_string(),
-        })?;
+        // Answers count only from the agent's address: a datagram from anywhere else is
+        // dropped (and counted, see the session cost line), never taken for the agent's.
+        let handle = transport
+            .handle(addr)
+            .map_err(|e| SnmpError::Network {
+                target: target.clone(),
+                reason: e.kind().to_string(),
+            })?
+            .strict_source(true);
         let counters = Arc::new(Counters::default());
         let retry =
             Retry::fixed(limits.retries, Duration::ZERO).map_err(|_| SnmpError::Config {
@@ -178,7 +189,7 @@ impl Session {
         tracing::debug!(snmp.target = %target, version = %auth.version(), "snmp session open");
         Ok(Session {
             client,
-            _transport: transport,
+            transport,
             target,
             version: auth.version(),
             counters,
@@ -187,6 +198,8 @@ impl Session {
             max_repetitions,
             getnext: false,
             exchanged: std::sync::atomic::AtomicBool::new(false),
+            rounds: std::sync::atomic::AtomicU32::new(0),
+            probe: probe(addr).await,
         })
     }
 
@@ -219,6 +232,51 @@ impl Session {
         self.deadline
     }
 
+    /// Runs one read (GET, GETNEXT, GETBULK: safe to repeat) under the overall deadline. The
+    /// first exchange of a call gets the fixed tries (`DCIH_RETRIES`), so an agent that never
+    /// answers is reported as fast as ever; once the agent has answered in this call, a read
+    /// that times out is sent again, a whole round of tries at a time, until the deadline: on a
+    /// lossy path a live agent is worth the wait.
+    pub(crate) async fn read<T, F, Fut>(&self, make: F) -> Result<T, Failure>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = async_snmp::Result<T>>,
+    {
+        loop {
+            let answered = self.counters.snapshot().responses > 0;
+            match self.bounded(make()).await {
+                Err(Failure::Client(e))
+                    if answered
+                        && matches!(*e, async_snmp::Error::Timeout { .. })
+                        && Instant::now() + self.limits.timeout < self.deadline =>
+                {
+                    let rounds = self
+                        .rounds
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                        + 1;
+                    tracing::debug!(snmp.target = %self.target, rounds, "no answer to a read of an agent that has answered: sending it again");
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Resolves when the probe socket sees the host's port unreachable; never otherwise.
+    async fn refused(&self) {
+        let Some(probe) = &self.probe else {
+            return std::future::pending().await;
+        };
+        let mut buf = [0u8; 1];
+        loop {
+            match probe.recv(&mut buf).await {
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => return,
+                // An agent that answers an empty datagram, or another error: say nothing.
+                Ok(_) => {}
+                Err(_) => return std::future::pending().await,
+            }
+        }
+    }
+
     /// Runs one exchange under the overall deadline.
     pub(crate) async fn bounded<T>(
         &self,
@@ -231,7 +289,13 @@ impl Session {
             .exchanged
             .swap(true, std::sync::atomic::Ordering::Relaxed);
         let discovery = u64::from(first && self.version == SnmpVersion::V3);
-        match tokio::time::timeout_at(self.deadline.into(), fut).await {
+        let exchange = tokio::time::timeout_at(self.deadline.into(), fut);
+        let result = tokio::select! {
+            biased;
+            r = exchange => r,
+            () = self.refused() => return Err(Failure::Refused),
+        };
+        match result {
             Ok(Ok(v)) => Ok(v),
             // Datagrams came back but none was accepted: on v3 that is a wrong key or protocol
             // (the agent's report of it is unauthenticated, so the client rightly ignores it).
@@ -254,6 +318,9 @@ impl Session {
                 target: self.target.clone(),
                 deadline: self.limits.deadline,
             },
+            Failure::Refused => SnmpError::NothingListens {
+                target: self.target.clone(),
+            },
             Failure::Rejected => SnmpError::Auth {
                 target: self.target.clone(),
                 reason: "it answered, but no answer passed authentication and decryption (wrong authentication or privacy passphrase, or protocol?)".into(),
@@ -267,17 +334,40 @@ impl Session {
         let target = self.target.clone();
         match e {
             E::SharedOperation { source } => self.client_error(source, oids),
-            E::Exchange { source, .. } => self.client_error(source, oids),
-            E::Timeout { retries, .. } => SnmpError::NoAnswer {
+            E::OutboundMessageTooLarge { size, limit } => SnmpError::RequestTooLarge {
                 target,
-                tries: retries + 1,
-                timeout: self.limits.timeout,
-                credential: if self.version == SnmpVersion::V3 {
-                    "SNMPv3 user and keys"
-                } else {
-                    "community"
-                },
+                size: *size,
+                limit: *limit,
             },
+            E::Exchange { source, .. } => self.client_error(source, oids),
+            E::Timeout { retries, .. } => {
+                let answers = self.counters.snapshot().responses;
+                let udp = self.transport.stats();
+                if answers > 0 {
+                    SnmpError::WentSilent {
+                        target,
+                        answers,
+                        rounds: self.rounds.load(std::sync::atomic::Ordering::Relaxed),
+                    }
+                } else if udp.malformed_datagrams + udp.discarded_datagrams > 0 {
+                    SnmpError::Unreadable {
+                        target,
+                        malformed: udp.malformed_datagrams,
+                        discarded: udp.discarded_datagrams,
+                    }
+                } else {
+                    SnmpError::NoAnswer {
+                        target,
+                        tries: retries + 1,
+                        timeout: self.limits.timeout,
+                        credential: if self.version == SnmpVersion::V3 {
+                            "SNMPv3 user and keys"
+                        } else {
+                            "community"
+                        },
+                    }
+                }
+            }
             E::Network { source, .. } => SnmpError::Network {
                 target,
                 reason: source.to_string(),
@@ -363,7 +453,7 @@ impl Session {
                 .map(|&i| async_snmp::Oid::from_slice(oids[i]))
                 .collect();
             let ours: Vec<Oid> = asking.iter().map(|&i| Oid::from(oids[i])).collect();
-            let resp = match self.bounded(self.client.get_many(&wire)).await {
+            let resp = match self.read(|| self.client.get_many(&wire)).await {
                 Ok(r) => r,
                 Err(e) if self.version == SnmpVersion::V1 && e.is_no_such_name() => {
                     let k = e.error_index().unwrap_or(0) as usize;
@@ -455,7 +545,7 @@ impl Session {
                 .iter()
                 .map(|o| async_snmp::Oid::from_slice(o.arcs()))
                 .collect();
-            let resp = match self.bounded(self.client.get_next_many(&wire)).await {
+            let resp = match self.read(|| self.client.get_next_many(&wire)).await {
                 Ok(r) => r,
                 Err(e) if e.is_no_such_name() => {
                     let k = e.error_index().unwrap_or(0) as usize;
@@ -593,6 +683,19 @@ impl Session {
     }
 }
 
+/// The probe socket of [`Session::probe`]: connected to `addr`, one empty datagram sent (an
+/// agent reads a zero-length datagram as nothing and drops it).
+async fn probe(addr: SocketAddr) -> Option<tokio::net::UdpSocket> {
+    let bind = match addr.ip() {
+        IpAddr::V4(_) => "0.0.0.0:0",
+        IpAddr::V6(_) => "[::]:0",
+    };
+    let socket = tokio::net::UdpSocket::bind(bind).await.ok()?;
+    socket.connect(addr).await.ok()?;
+    socket.send(&[]).await.ok()?;
+    Some(socket)
+}
+
 impl Drop for Session {
     fn drop(&mut self) {
         let s = self.stats();
@@ -602,6 +705,9 @@ impl Drop for Session {
             bytes_sent = s.bytes_sent,
             responses = s.responses,
             bytes_received = s.bytes_received,
+            rounds_repeated = self.rounds.load(std::sync::atomic::Ordering::Relaxed),
+            discarded = self.transport.stats().discarded_datagrams,
+            malformed = self.transport.stats().malformed_datagrams,
             "snmp session cost"
         );
     }
@@ -611,6 +717,8 @@ impl Drop for Session {
 #[derive(Debug)]
 pub(crate) enum Failure {
     Client(Box<async_snmp::Error>),
+    /// The host answered port unreachable: nothing listens.
+    Refused,
     /// Answers came, none was accepted.
     Rejected,
     Deadline,
@@ -628,7 +736,7 @@ impl Failure {
         }
         match self {
             Failure::Client(e) => Some(inner(e)),
-            Failure::Rejected | Failure::Deadline => None,
+            Failure::Rejected | Failure::Deadline | Failure::Refused => None,
         }
     }
 

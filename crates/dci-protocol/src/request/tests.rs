@@ -260,7 +260,7 @@ fn refusals_name_the_field() {
         ),
         (
             doc("status", "<ip>999.1.1.1</ip>", ""),
-            "device_params/ip: expected an IP address or host name with an optional :port, got '999.1.1.1' (not an address or a valid host name)",
+            "device_params/ip: expected an IP address or host name with an optional :port, got '999.1.1.1' (not a canonical IPv4 address: write four decimal numbers without leading zeros, such as 10.0.0.5)",
         ),
         (
             doc("status", "<ip>h</ip><ip>g</ip>", ""),
@@ -505,11 +505,24 @@ fn requests_write_back_what_they_read() {
             "<ip>h</ip><telnet_user>t</telnet_user><telnet_pass>tp</telnet_pass><ssh_user>s</ssh_user><ssh_pass>sp</ssh_pass><user>u</user><pass>p</pass>",
             "<port><identity>power</identity></port>",
         ),
+        // A carriage return in a secret survives the trip byte for byte (a raw CR in XML text
+        // is read back as LF).
+        doc(
+            "status",
+            "<ip>h</ip><user>u</user><pass>a&#13;b&#13;&#10;c</pass>",
+            "",
+        ),
     ] {
         let r = Request::parse(&text).unwrap();
         let again = Request::parse(&r.to_xml()).unwrap();
         assert_eq!(again, r, "{}", r.to_xml());
     }
+    let r = Request::parse(&doc("status", "<ip>h</ip><pass>a&#13;b</pass>", "")).unwrap();
+    let again = Request::parse(&r.to_xml()).unwrap();
+    assert_eq!(
+        again.device.pass.as_ref().map(|p| p.expose().to_owned()),
+        Some("a\rb".to_owned())
+    );
 }
 
 #[test]

@@ -139,9 +139,32 @@ fn endpoints() {
     assert_eq!(e.socket_string(161), "[::1]:1161");
     let e: Endpoint = "127.0.0.1".parse().unwrap();
     assert_eq!(e.socket_string(623), "127.0.0.1:623");
+    let canonical = "not a canonical IPv4 address: write four decimal numbers without leading zeros, such as 10.0.0.5";
+    let port = "the port must be 1 to 65535, in decimal digits";
+    let unicast = |what: &str| format!("{what}: a device has a unicast address");
+    let zone = "IPv6 zone indexes such as %eth0 are not supported: use the device's global or unique-local IPv6 address, or its IPv4 address";
+    for (s, why) in [
+        ("10.0.0.300", canonical.to_owned()),
+        ("0x7f.1", canonical.to_owned()),
+        ("0177.0.0.1", canonical.to_owned()),
+        ("127.1", canonical.to_owned()),
+        ("2130706433:161", canonical.to_owned()),
+        ("10.0.0.2:+161", port.to_owned()),
+        ("10.0.0.2: 161", port.to_owned()),
+        ("[::1]:-1", port.to_owned()),
+        ("224.0.0.1", unicast("a multicast address")),
+        ("255.255.255.255:161", unicast("the broadcast address")),
+        ("0.0.0.0", unicast("the unspecified address")),
+        ("::", unicast("the unspecified address")),
+        ("[ff02::1]:161", unicast("a multicast address")),
+        ("fe80::1%eth0", zone.to_owned()),
+        ("[fe80::1%eth0]:161", zone.to_owned()),
+    ] {
+        let e = s.parse::<Endpoint>().unwrap_err().to_string();
+        assert!(e.ends_with(&format!("({why})")), "{s:?}: {e}");
+    }
     for (s, why) in [
         ("", "empty"),
-        ("10.0.0.300", "not an address or a valid host name"),
         ("10.0.0.2:0", "the port must be 1 to 65535"),
         ("10.0.0.2:70000", "the port must be 1 to 65535"),
         ("10.0.0.2:x", "the port must be 1 to 65535"),
@@ -154,7 +177,7 @@ fn endpoints() {
         ("a;rm -rf /", "not an address or a valid host name"),
     ] {
         let e = s.parse::<Endpoint>().unwrap_err().to_string();
-        assert!(e.ends_with(&format!("({why})")), "{s:?}: {e}");
+        assert!(e.contains(&format!("({why}")), "{s:?}: {e}");
     }
 }
 

@@ -101,7 +101,7 @@ fn requests_from_flags() {
 fn bad_flags_are_refused_before_the_handler_runs() {
     refused("call ./h stats --ip h", "invalid value 'stats' for '<FUNC>'");
     refused("call ./h status", "--ip <IP>");
-    refused("call ./h status --ip 10.0.0.300", "not an address or a valid host name");
+    refused("call ./h status --ip 10.0.0.300", "not a canonical IPv4 address");
     refused("call ./h status --ip h --snmp-ver v4", "expected SNMP v1, SNMP v2c or SNMP v3");
     refused("call ./h status --ip h --auth-level high", "expected noauth, authnopriv or authpriv");
     refused("call ./h status --ip h --auth-proto sha3", "expected md5, sha, sha224");
