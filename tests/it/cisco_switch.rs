@@ -28,7 +28,7 @@ pub(crate) const FAST_FAIL: &[(&str, &str)] = &[("DCIH_TIMEOUT", "0.3"), ("DCIH_
 
 /// "Well inside the deadline" for a call that must fail after two tries of 0.3 s: 0.6 s and the
 /// process (SNMPv3 key derivation takes up to 0.35 s in a debug build), with room for a loaded
-/// machine, and below the 3 s the default limits (three tries of 1 s) would take.
+/// machine, and below the 3 s the default limits (six tries of 0.5 s) would take.
 pub(crate) const FAIL_WITHIN: Duration = Duration::from_secs(2);
 
 /// The recordings of the shared snmpsim, by community.

@@ -4,6 +4,7 @@
 mod cisco_switch;
 mod cisco_switch_snmpd;
 mod cisco_vlans;
+mod faults;
 mod harness;
 mod ipmi;
 mod ipmi17;

@@ -2,6 +2,7 @@
 
 pub mod agents;
 pub mod bmc;
+pub mod faults;
 pub mod fixtures;
 pub mod ipmi_sim;
 pub mod pdus;

@@ -314,6 +314,12 @@ impl Session {
     /// Turns a failed exchange into our error, with the facts and none of the secrets.
     pub(crate) fn error(&self, f: &Failure, oids: &[Oid]) -> SnmpError {
         match f {
+            // The deadline came while an agent that had answered kept silent: say that.
+            Failure::Deadline if self.counters.snapshot().responses > 0 => SnmpError::WentSilent {
+                target: self.target.clone(),
+                answers: self.counters.snapshot().responses,
+                rounds: self.rounds.load(std::sync::atomic::Ordering::Relaxed),
+            },
             Failure::Deadline => SnmpError::Deadline {
                 target: self.target.clone(),
                 deadline: self.limits.deadline,

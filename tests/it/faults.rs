@@ -1,0 +1,196 @@
+//! The handlers through a bad network (`e2e::faults::FaultProxy` between the real executable
+//! and a real agent): seeded loss in each direction, one chosen packet lost, an agent that goes
+//! silent after answering, garbage and truncated answers, answers from another address,
+//! duplicates, reordering and delay. Each case asserts the answer, or the exact error class and
+//! text, inside the deadline; the loss cases run on fixed seeds, so they lose the same packets
+//! every run.
+
+use std::time::{Duration, Instant};
+
+use dci_protocol::{ErrorType, Func, SnmpVersion};
+use e2e::agents::Snmpsim;
+use e2e::faults::{FaultProxy, Faults};
+use e2e::fixtures::SwitchRecording;
+
+use crate::cisco_switch::{Answer, Target, call, data_dir};
+
+const SW: &str = "faults48";
+
+fn sim() -> Snmpsim {
+    let data = data_dir("faults");
+    SwitchRecording::new(48)
+        .hostname("faults48")
+        .build()
+        .recording
+        .write(data.dir(), SW);
+    Snmpsim::start(data.dir())
+}
+
+fn status(proxy: &FaultProxy, env: &[(&str, &str)]) -> Answer {
+    call(
+        &Target::community(&proxy.endpoint(), SnmpVersion::V2c, SW),
+        Func::Status,
+        None,
+        env,
+    )
+}
+
+/// 30 % of the datagrams lost in each direction, on six fixed seeds: every `status` of a 48-port
+/// switch succeeds with the default limits, inside the default deadline.
+#[test]
+fn snmp_status_crosses_30_percent_loss_each_way() {
+    let s = sim();
+    let results: Vec<(u64, Answer)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..=6u64)
+            .map(|seed| {
+                let port = s.port();
+                scope.spawn(move || {
+                    let proxy = FaultProxy::start(
+                        port,
+                        Faults {
+                            seed,
+                            loss_up: 0.3,
+                            loss_down: 0.3,
+                            ..Faults::default()
+                        },
+                    );
+                    (seed, status(&proxy, &[("RUST_LOG", "snmp_core=debug")]))
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a run"))
+            .collect()
+    });
+    for (seed, a) in results {
+        assert_eq!(a.response().ports.len(), 51, "seed {seed}");
+        assert!(
+            a.elapsed < Duration::from_secs(30),
+            "seed {seed}: {:?}",
+            a.elapsed
+        );
+    }
+}
+
+/// An agent that answers, then goes silent: the reads are sent again until the deadline, and
+/// the error says it answered first.
+#[test]
+fn an_agent_that_goes_silent_after_answering_is_named() {
+    let s = sim();
+    let proxy = FaultProxy::start(
+        s.port(),
+        Faults {
+            silent_after: Some(1),
+            ..Faults::default()
+        },
+    );
+    let started = Instant::now();
+    let a = status(&proxy, &[("DCIH_DEADLINE", "4")]);
+    let e = a.error();
+    assert_eq!(e.error_type, ErrorType::Connection);
+    assert!(
+        e.text
+            .contains("answered 1 request(s) of this call, then stopped answering"),
+        "{}",
+        e.text
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(6),
+        "{:?}",
+        started.elapsed()
+    );
+    // It kept asking, well past the three seconds of the first exchange's tries.
+    assert!(proxy.requests() > 6, "{} requests", proxy.requests());
+}
+
+/// Garbage, truncated answers, and answers from another address: each named, none taken.
+#[test]
+fn unreadable_and_foreign_answers_are_named() {
+    let s = sim();
+    for (what, faults, words) in [
+        (
+            "garbage",
+            Faults {
+                garbage: true,
+                ..Faults::default()
+            },
+            "that are not SNMP",
+        ),
+        (
+            "truncated",
+            Faults {
+                truncate: Some(20),
+                ..Faults::default()
+            },
+            "that are not SNMP",
+        ),
+        (
+            "foreign source",
+            Faults {
+                foreign_source: true,
+                ..Faults::default()
+            },
+            "from another address",
+        ),
+    ] {
+        let proxy = FaultProxy::start(s.port(), faults);
+        let a = status(&proxy, &[("DCIH_TIMEOUT", "0.3"), ("DCIH_RETRIES", "1")]);
+        let e = a.error();
+        assert_eq!(
+            e.error_type,
+            ErrorType::UnexpectedData,
+            "{what}: {}",
+            e.text
+        );
+        assert!(e.text.contains(words), "{what}: {}", e.text);
+        assert!(
+            a.elapsed < Duration::from_secs(2),
+            "{what}: {:?}",
+            a.elapsed
+        );
+    }
+}
+
+/// Duplicated, reordered and delayed answers change nothing.
+#[test]
+fn duplicates_reordering_and_delay_are_harmless() {
+    let s = sim();
+    let proxy = FaultProxy::start(
+        s.port(),
+        Faults {
+            duplicate: true,
+            reorder: true,
+            delay: Duration::from_millis(20),
+            ..Faults::default()
+        },
+    );
+    let a = status(&proxy, &[]);
+    assert_eq!(a.response().ports.len(), 51);
+}
+
+/// A blackhole is reported after the first exchange's tries, as fast as ever (3 s).
+#[test]
+fn a_blackhole_is_reported_after_the_tries() {
+    let s = sim();
+    let proxy = FaultProxy::start(
+        s.port(),
+        Faults {
+            blackhole: true,
+            ..Faults::default()
+        },
+    );
+    let a = status(&proxy, &[]);
+    let e = a.error();
+    assert_eq!(e.error_type, ErrorType::Connection);
+    assert!(
+        e.text.contains("no answer from") && e.text.contains("after 6 tries of 500 ms"),
+        "{}",
+        e.text
+    );
+    assert!(
+        a.elapsed >= Duration::from_millis(2900) && a.elapsed < Duration::from_secs(4),
+        "{:?}",
+        a.elapsed
+    );
+}
