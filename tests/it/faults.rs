@@ -194,3 +194,100 @@ fn a_blackhole_is_reported_after_the_tries() {
         a.elapsed
     );
 }
+
+mod ipmi {
+    use std::time::Duration;
+
+    use dci_protocol::{DeviceParams, Func, IPMI_PORT, PortStatus, Secret};
+    use e2e::faults::{FaultProxy, Faults};
+    use e2e::ipmi_sim::{ADMIN, IpmiSim};
+
+    use crate::cisco_switch::{Answer, Target, call_bin, port};
+
+    fn call(handler: &str, proxy: &FaultProxy, func: Func, env: &[(&str, &str)]) -> Answer {
+        let target = Target {
+            device: DeviceParams {
+                ip: Some(proxy.endpoint().parse().expect("an endpoint")),
+                user: Some(ADMIN.name.to_owned()),
+                pass: Some(Secret::new(ADMIN.password)),
+                ..DeviceParams::default()
+            },
+            prefix: Vec::new(),
+        };
+        let power_port = (func != Func::Status).then(|| port(IPMI_PORT));
+        call_bin(handler, &target, func, power_port, env)
+    }
+
+    #[track_caller]
+    fn power(a: &Answer) -> PortStatus {
+        a.response().ports[0].admin_status.expect("admin_status")
+    }
+
+    /// The answer to RAKP message 3 (message 4) lost once: the handshake recovers.
+    #[test]
+    fn ipmi20_survives_a_lost_rakp_4() {
+        let sim = IpmiSim::start();
+        // ipmi_sim's answers: the cipher suite list (five pages), Open Session, RAKP 2, RAKP 4.
+        let proxy = FaultProxy::start(
+            sim.port(),
+            Faults {
+                drop_answer: Some(8),
+                ..Faults::default()
+            },
+        );
+        let a = call(
+            "ipmi20",
+            &proxy,
+            Func::Status,
+            &[("RUST_LOG", "ipmi_core=trace")],
+        );
+        assert_eq!(power(&a), PortStatus::Off);
+        assert!(a.elapsed < Duration::from_secs(3), "{:?}", a.elapsed);
+    }
+
+    /// The answer to Activate Session lost once: the right password is not called wrong.
+    #[test]
+    fn ipmi15_survives_a_lost_activation_answer() {
+        let sim = IpmiSim::start();
+        // Get Channel Authentication Capabilities, Get Session Challenge, Activate Session.
+        let proxy = FaultProxy::start(
+            sim.port(),
+            Faults {
+                drop_answer: Some(3),
+                ..Faults::default()
+            },
+        );
+        let a = call(
+            "ipmi15",
+            &proxy,
+            Func::Status,
+            &[("RUST_LOG", "ipmi_core=trace")],
+        );
+        assert_eq!(power(&a), PortStatus::Off);
+    }
+
+    /// 30 % loss each way on six seeds: both IPMI handlers switch and read power.
+    #[test]
+    fn ipmi_crosses_30_percent_loss_each_way() {
+        for handler in ["ipmi15", "ipmi20"] {
+            let sim = IpmiSim::start();
+            for seed in 1..=6u64 {
+                let proxy = FaultProxy::start(
+                    sim.port(),
+                    Faults {
+                        seed,
+                        loss_up: 0.3,
+                        loss_down: 0.3,
+                        ..Faults::default()
+                    },
+                );
+                let a = call(handler, &proxy, Func::Status, &[]);
+                assert!(
+                    matches!(a.doc, dci_protocol::Document::Response(_)),
+                    "{handler} seed {seed}: {:?}",
+                    a.doc
+                );
+            }
+        }
+    }
+}

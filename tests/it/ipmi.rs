@@ -245,6 +245,24 @@ fn nothing_listening_and_a_silent_bmc_fail_inside_the_deadline() {
         assert_eq!(e.error_type, ErrorType::Connection);
         assert!(e.text.contains("nothing listens"), "{handler}: {}", e.text);
         assert!(a.elapsed < FAIL_WITHIN, "{handler}: {:?}", a.elapsed);
+        // Told at once with the default limits too, not after the tries.
+        let a = call_at(
+            handler,
+            &format!("127.0.0.1:{closed_port}"),
+            Func::Status,
+            &ADMIN,
+            &[],
+        );
+        assert!(
+            a.error().text.contains("nothing listens"),
+            "{handler}: {}",
+            a.error().text
+        );
+        assert!(
+            a.elapsed < Duration::from_millis(500),
+            "{handler}: {:?}",
+            a.elapsed
+        );
 
         let a = call_at(handler, &silent_at, Func::PortOn, &ADMIN, FAST_FAIL);
         let e = a.error();

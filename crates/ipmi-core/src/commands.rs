@@ -208,9 +208,11 @@ pub fn get_chassis_status(s: &mut Session) -> Result<ChassisStatus, IpmiError> {
     ChassisStatus::parse(s.target(), &d)
 }
 
-/// Chassis Control (needs an OPERATOR session).
+/// Chassis Control (needs an OPERATOR session). A command that may have been carried out is
+/// not sent again past its tries (a hard reset twice is not one reset): the caller reads the
+/// state instead.
 pub fn chassis_control(s: &mut Session, what: ChassisControl) -> Result<(), IpmiError> {
-    s.call(&CHASSIS_CONTROL, &[what.to_wire()]).map(|_| ())
+    s.once(|s| s.call(&CHASSIS_CONTROL, &[what.to_wire()]).map(|_| ()))
 }
 
 #[cfg(test)]

@@ -331,88 +331,104 @@ impl Session {
         let auth = choose_auth(&target, &caps, options.min_auth)?;
         self.auth = Some(auth);
 
-        // Get Session Challenge: a temporary session ID and a challenge for this user.
-        let command = GET_SESSION_CHALLENGE;
-        let rq_seq = self.next_rq_seq();
-        let mut data = vec![auth.to_wire()];
-        data.extend_from_slice(&self.user_field());
-        let r = self.transport.exchange(
-            command.name,
-            Hints::REACH,
-            || plain_v15(&command, rq_seq, &data),
-            |d| judge_plain_v15(&target, &command, rq_seq, d),
-        )?;
-        match r.cc {
-            0 => {}
-            0x81 => {
-                return Err(IpmiError::UnknownUser {
-                    target,
-                    user: self.user.clone(),
-                    detail: "Get Session Challenge: invalid user name",
-                });
+        let mut attempt = 0;
+        let r = loop {
+            attempt += 1;
+            // Get Session Challenge: a temporary session ID and a challenge for this user.
+            let command = GET_SESSION_CHALLENGE;
+            let rq_seq = self.next_rq_seq();
+            let mut data = vec![auth.to_wire()];
+            data.extend_from_slice(&self.user_field());
+            let r = self.transport.exchange(
+                command.name,
+                Hints::REACH,
+                || plain_v15(&command, rq_seq, &data),
+                |d| judge_plain_v15(&target, &command, rq_seq, d),
+            )?;
+            match r.cc {
+                0 => {}
+                0x81 => {
+                    return Err(IpmiError::UnknownUser {
+                        target,
+                        user: self.user.clone(),
+                        detail: "Get Session Challenge: invalid user name",
+                    });
+                }
+                0x82 => {
+                    return Err(IpmiError::UnknownUser {
+                        target,
+                        user: self.user.clone(),
+                        detail: "Get Session Challenge: null user names are not enabled",
+                    });
+                }
+                code => {
+                    return Err(IpmiError::Completion {
+                        target,
+                        command: command.name,
+                        code,
+                    });
+                }
             }
-            0x82 => {
-                return Err(IpmiError::UnknownUser {
-                    target,
-                    user: self.user.clone(),
-                    detail: "Get Session Challenge: null user names are not enabled",
-                });
-            }
-            code => {
-                return Err(IpmiError::Completion {
-                    target,
-                    command: command.name,
-                    code,
-                });
-            }
-        }
-        command.need(&target, &r.data, 20)?;
-        let temp_id = u32::from_le_bytes([r.data[0], r.data[1], r.data[2], r.data[3]]);
-        let challenge = &r.data[4..20];
+            command.need(&target, &r.data, 20)?;
+            let temp_id = u32::from_le_bytes([r.data[0], r.data[1], r.data[2], r.data[3]]);
+            let challenge = &r.data[4..20];
 
-        // Activate Session: authenticated with the temporary session ID and sequence number 0;
-        // it tells the BMC where our outbound (its answers') sequence numbers start.
-        let command = ACTIVATE_SESSION;
-        let rq_seq = self.next_rq_seq();
-        let outbound = random_nonzero(&target)?;
-        let mut data = vec![auth.to_wire(), options.privilege.to_wire()];
-        data.extend_from_slice(challenge);
-        data.extend_from_slice(&outbound.to_le_bytes());
-        let m = msg::encode_request(&command, rq_seq, &data);
-        let packet = v15::encode(auth, &pw16, temp_id, 0, &m);
-        let result = self.transport.exchange(
-            command.name,
-            Hints {
-                silent: "the BMC drops an Activate Session whose auth code it cannot verify",
-                unauthenticated: "its answers do not carry the auth code this password makes",
-            },
-            || packet.clone(),
-            |d| match v15::decode(d) {
-                Err(v15::NotV15::Other) => Verdict::Ignore,
-                Err(v15::NotV15::Short(problem)) => Verdict::Fail(IpmiError::Malformed {
-                    target: target.clone(),
-                    step: command.name,
-                    problem,
-                }),
-                Ok(p) if !p.verifies(&pw16) => Verdict::Unauthenticated,
-                Ok(p) => judge_message(&target, &command, rq_seq, p.message),
-            },
-        );
-        let r = match result {
-            Ok(r) => r,
-            // After a challenge was given, silence to Activate Session is the BMC dropping a
-            // packet whose auth code does not verify: the password.
-            Err(IpmiError::NoAnswer { .. } | IpmiError::Unauthenticated { .. })
-                if auth != AuthType::None =>
-            {
-                return Err(IpmiError::WrongPassword {
-                    target,
-                    user: self.user.clone(),
-                    detail: "it gave a session challenge but did not answer Activate Session, which a BMC drops when the auth code does not verify",
-                });
+            // Activate Session: authenticated with the temporary session ID and sequence number 0;
+            // it tells the BMC where our outbound (its answers') sequence numbers start.
+            let command = ACTIVATE_SESSION;
+            let rq_seq = self.next_rq_seq();
+            let outbound = random_nonzero(&target)?;
+            let mut data = vec![auth.to_wire(), options.privilege.to_wire()];
+            data.extend_from_slice(challenge);
+            data.extend_from_slice(&outbound.to_le_bytes());
+            let m = msg::encode_request(&command, rq_seq, &data);
+            let packet = v15::encode(auth, &pw16, temp_id, 0, &m);
+            // Silence here is the sign of a wrong password: the fixed tries, never more.
+            self.transport.persist = false;
+            let result = self.transport.exchange(
+                command.name,
+                Hints {
+                    silent: "the BMC drops an Activate Session whose auth code it cannot verify",
+                    unauthenticated: "its answers do not carry the auth code this password makes",
+                },
+                || packet.clone(),
+                |d| match v15::decode(d) {
+                    Err(v15::NotV15::Other) => Verdict::Ignore,
+                    Err(v15::NotV15::Short(problem)) => Verdict::Fail(IpmiError::Malformed {
+                        target: target.clone(),
+                        step: command.name,
+                        problem,
+                    }),
+                    Ok(p) if !p.verifies(&pw16) => Verdict::Unauthenticated,
+                    Ok(p) => judge_message(&target, &command, rq_seq, p.message),
+                },
+            );
+            self.transport.persist = true;
+            match result {
+                Ok(r) => break r,
+                // After a challenge was given, silence to Activate Session is the BMC dropping a
+                // packet whose auth code does not verify: the password.
+                Err(IpmiError::NoAnswer { .. } | IpmiError::Unauthenticated { .. })
+                    if auth != AuthType::None && attempt == 1 =>
+                {
+                    // Or every answer was lost: a new challenge and another Activate Session
+                    // tell a lossy path (answered now) from a wrong password (silent again).
+                    tracing::debug!(target: "ipmi_core", "no answer to Activate Session: a new challenge, to tell a lost answer from a wrong password");
+                    continue;
+                }
+                Err(IpmiError::NoAnswer { .. } | IpmiError::Unauthenticated { .. })
+                    if auth != AuthType::None =>
+                {
+                    return Err(IpmiError::WrongPassword {
+                        target,
+                        user: self.user.clone(),
+                        detail: "it gave a session challenge but did not answer Activate Session, which a BMC drops when the auth code does not verify",
+                    });
+                }
+                Err(e) => return Err(e),
             }
-            Err(e) => return Err(e),
         };
+        let command = ACTIVATE_SESSION;
         let user = self.user.clone();
         let no_session = |detail| IpmiError::NoSession {
             target: target.clone(),
@@ -480,6 +496,7 @@ impl Session {
         answer: u8,
         parse: fn(&[u8]) -> Result<R, String>,
         (tag, console_sid): (u8, u32),
+        keys: Option<&Keys>,
     ) -> Result<R, IpmiError> {
         let target = self.transport.target.clone();
         self.transport.exchange(
@@ -487,6 +504,27 @@ impl Session {
             Hints::REACH,
             || request.to_vec(),
             |d| match v20::decode(d) {
+                // A BMC that took a retransmitted RAKP message 3 for a message of the session
+                // it already opened answers it inside the session, encrypted (ipmi_sim does):
+                // with the session keys, which RAKP message 2 already gave, it is still the
+                // answer.
+                Some(Ok(p)) if p.payload_type == answer && p.encrypted => {
+                    match keys
+                        .filter(|k| k.verifies(&p))
+                        .map(|k| k.decrypt(p.payload))
+                    {
+                        Some(Ok(plain)) => match parse(&plain) {
+                            Ok(r)
+                                if r.tag() == tag
+                                    && (r.status() != 0 || r.console_sid() == console_sid) =>
+                            {
+                                Verdict::Done(r)
+                            }
+                            _ => Verdict::Ignore,
+                        },
+                        _ => Verdict::Ignore,
+                    }
+                }
                 Some(Ok(p)) if p.payload_type == answer => match parse(p.payload) {
                     Err(problem) => Verdict::Fail(IpmiError::Malformed {
                         target: target.clone(),
@@ -600,6 +638,7 @@ impl Session {
                 v20::payload::OPEN_SESSION_RESPONSE,
                 v20::parse_open_session_response,
                 (tag, console_sid),
+                None,
             );
             let open = match result {
                 Ok(r) => r,
@@ -652,6 +691,7 @@ impl Session {
             v20::payload::RAKP2,
             v20::parse_rakp2,
             (tag, console_sid),
+            None,
         )?;
         if rakp2.status != 0 {
             return Err(self.rakp_status("RAKP message 2", rakp2.status, options.privilege, suite));
@@ -671,7 +711,13 @@ impl Session {
             });
         }
 
-        // RAKP 3 and 4: we prove it, and the BMC shows it derived the same session key.
+        // RAKP 3 and 4: we prove it, and the BMC shows it derived the same session key. Kg:
+        // the BMC key where the BMC has one ("two-key login"), else the password. The keys are
+        // known now, for a RAKP message 4 that comes inside the session (a lost one, answered
+        // again after the BMC opened the session).
+        let kg = options.bmc_key.map_or(*password, |k| k.0);
+        let sik = rakp.sik(&kg);
+        let keys = Keys::from_sik(suite, &sik);
         let tag = tag + 1;
         let request = v20::encode_plain(v20::payload::RAKP3, &rakp.message3(tag, password));
         let step = "RAKP message 3";
@@ -681,6 +727,7 @@ impl Session {
             v20::payload::RAKP4,
             v20::parse_rakp4,
             (tag, console_sid),
+            Some(&keys),
         )?;
         if rakp4.status == 0x0F {
             return Err(IpmiError::WrongPassword {
@@ -692,9 +739,6 @@ impl Session {
         if rakp4.status != 0 {
             return Err(self.rakp_status("RAKP message 4", rakp4.status, options.privilege, suite));
         }
-        // Kg: the BMC key where the BMC has one ("two-key login"), else the password.
-        let kg = options.bmc_key.map_or(*password, |k| k.0);
-        let sik = rakp.sik(&kg);
         if rakp4.code != rakp.message4_code(&sik) {
             return Err(IpmiError::BmcNotAuthenticated {
                 target,
@@ -705,7 +749,7 @@ impl Session {
             bmc_sid: open.bmc_sid,
             console_sid,
             seq: 0,
-            keys: Keys::from_sik(suite, &sik),
+            keys,
         };
         Ok(())
     }
@@ -810,6 +854,14 @@ impl Session {
                 got.map_or_else(|| "none".to_owned(), |p| p.to_string())
             ))),
         }
+    }
+
+    /// Runs `f` with the fixed tries only: for a command that must not run twice.
+    pub(crate) fn once<T>(&mut self, f: impl FnOnce(&mut Session) -> T) -> T {
+        self.transport.persist = false;
+        let r = f(self);
+        self.transport.persist = true;
+        r
     }
 
     /// Sends `command` with `data` in the session and returns the response data after a
@@ -967,6 +1019,7 @@ impl Session {
             bmc = %self.transport.target,
             sent = stats.sent,
             received = stats.received,
+            rounds_repeated = self.transport.rounds,
             "ipmi session cost"
         );
     }

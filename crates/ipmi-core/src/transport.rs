@@ -55,6 +55,11 @@ pub(crate) struct Transport {
     pub sent: u32,
     /// Datagrams received.
     pub received: u32,
+    /// Exchanges may be repeated past their tries once the BMC has answered (false around
+    /// commands that must not run twice).
+    pub persist: bool,
+    /// Extra rounds of tries taken.
+    pub rounds: u32,
 }
 
 impl Transport {
@@ -87,6 +92,8 @@ impl Transport {
             deadline_len,
             sent: 0,
             received: 0,
+            persist: true,
+            rounds: 0,
         })
     }
 
@@ -129,7 +136,25 @@ impl Transport {
         let mut buf = [0u8; MAX_DATAGRAM];
         let mut unauthenticated = false;
         let mut refused = false;
-        for _ in 0..tries {
+        let mut left = tries;
+        loop {
+            if left == 0 {
+                // Out of tries. A BMC that has answered in this call is worth the rest of the
+                // deadline on a lossy path: another round, for the exchanges that are safe to
+                // repeat.
+                if self.persist
+                    && self.received > 0
+                    && !refused
+                    && Instant::now() + self.timeout < self.deadline
+                {
+                    self.rounds += 1;
+                    tracing::debug!(target: "ipmi_core", step, rounds = self.rounds, "no answer from a BMC that has answered: another round of tries");
+                    left = tries;
+                } else {
+                    break;
+                }
+            }
+            left -= 1;
             let now = Instant::now();
             if now >= self.deadline {
                 return Err(self.deadline_error(step));
@@ -139,10 +164,10 @@ impl Transport {
             self.sent += 1;
             if let Err(e) = self.socket.send(&packet) {
                 if e.kind() == ErrorKind::ConnectionRefused {
-                    // The ICMP error of an earlier datagram, reported on this call.
+                    // The ICMP error of an earlier datagram, reported on this call: nothing
+                    // listens, and waiting out the tries would not change that.
                     refused = true;
-                    wait_until(until);
-                    continue;
+                    break;
                 }
                 return Err(IpmiError::Socket {
                     target: self.target.clone(),
@@ -177,9 +202,8 @@ impl Transport {
                         break;
                     }
                     Err(e) if e.kind() == ErrorKind::ConnectionRefused => {
-                        // Port unreachable: wait out the try, as a silent BMC would make us.
+                        // Port unreachable: said at once (the host answered for the port).
                         refused = true;
-                        wait_until(until);
                         break;
                     }
                     Err(e) if e.kind() == ErrorKind::Interrupted => continue,
@@ -190,6 +214,9 @@ impl Transport {
                         });
                     }
                 }
+            }
+            if refused {
+                break;
             }
             if Instant::now() >= self.deadline {
                 return Err(self.deadline_error(step));
@@ -221,12 +248,5 @@ impl Transport {
     pub fn send_only(&mut self, packet: &[u8]) {
         self.sent += 1;
         let _ = self.socket.send(packet);
-    }
-}
-
-fn wait_until(t: Instant) {
-    let left = t.saturating_duration_since(Instant::now());
-    if !left.is_zero() {
-        std::thread::sleep(left);
     }
 }
