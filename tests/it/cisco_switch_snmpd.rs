@@ -212,6 +212,29 @@ fn wrong_credentials_are_connection_errors() {
                 );
             });
         }
+        // With the default limits, each is named from the agent's own report, in well under
+        // a second (not after the tries).
+        for (what, t, words) in [
+            ("unknown user", &cases[3].1, "usmStatsUnknownUserNames"),
+            ("wrong auth phrase", &cases[0].1, "usmStatsWrongDigests"),
+            (
+                "wrong auth phrase, authNoPriv",
+                &cases[2].1,
+                "usmStatsWrongDigests",
+            ),
+        ] {
+            s.spawn(move || {
+                let a = crate::cisco_switch::call(t, Func::Status, None, &[]);
+                let e = a.error();
+                assert_eq!(e.error_type, ErrorType::Connection, "{what}");
+                assert!(e.text.contains(words), "{what}: {}", e.text);
+                assert!(
+                    a.elapsed < std::time::Duration::from_secs(1),
+                    "{what}: {:?}",
+                    a.elapsed
+                );
+            });
+        }
         s.spawn(move || {
             let t = Target::community(ep, SnmpVersion::V2c, "not-the-community");
             fails(

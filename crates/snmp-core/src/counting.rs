@@ -29,6 +29,66 @@ pub(crate) struct Counters {
     bytes_sent: AtomicU64,
     responses: AtomicU64,
     bytes_received: AtomicU64,
+    /// The last of the USM's terminal reports seen (the N of usmStats N .0), 0 for none.
+    report: std::sync::atomic::AtomicU8,
+}
+
+/// The USM statistics whose report ends an SNMPv3 exchange (RFC 3414, section 3.2): the agent
+/// refuses the request and will refuse it again. Unknown engine ID (4) and not in time window
+/// (2) are the discovery and time synchronisation the client does itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UsmReport {
+    /// usmStatsUnsupportedSecLevels: the user does not have the security level asked for.
+    UnsupportedSecLevel,
+    /// usmStatsUnknownUserNames.
+    UnknownUser,
+    /// usmStatsWrongDigests: the authentication key is wrong.
+    WrongDigest,
+    /// usmStatsDecryptionErrors: the privacy key is wrong.
+    DecryptionError,
+}
+
+impl UsmReport {
+    fn from_arc(n: u8) -> Option<UsmReport> {
+        match n {
+            1 => Some(UsmReport::UnsupportedSecLevel),
+            3 => Some(UsmReport::UnknownUser),
+            5 => Some(UsmReport::WrongDigest),
+            6 => Some(UsmReport::DecryptionError),
+            _ => None,
+        }
+    }
+
+    /// What it means, in words.
+    pub fn words(self) -> &'static str {
+        match self {
+            UsmReport::UnsupportedSecLevel => {
+                "the agent reported usmStatsUnsupportedSecLevels: the user does not have this security level (authNoPriv or authPriv)"
+            }
+            UsmReport::UnknownUser => {
+                "the agent reported usmStatsUnknownUserNames: it has no such SNMPv3 user"
+            }
+            UsmReport::WrongDigest => {
+                "the agent reported usmStatsWrongDigests: the authentication passphrase or protocol is wrong"
+            }
+            UsmReport::DecryptionError => {
+                "the agent reported usmStatsDecryptionErrors: the privacy passphrase or protocol is wrong"
+            }
+        }
+    }
+}
+
+/// The BER value of usmStats (1.3.6.1.6.3.15.1.1), whose arc N and `.0` follow in a report's
+/// varbind.
+const USM_STATS: [u8; 8] = [0x2B, 0x06, 0x01, 0x06, 0x03, 0x0F, 0x01, 0x01];
+
+/// The terminal USM report in a datagram, found by its varbind's OID (reports are sent
+/// unencrypted, so the OID is in clear).
+fn usm_report(bytes: &[u8]) -> Option<u8> {
+    bytes
+        .windows(USM_STATS.len() + 3)
+        .find(|w| w[0] == 0x06 && w[1] == 0x0A && w[2..10] == USM_STATS)
+        .and_then(|w| UsmReport::from_arc(w[10]).map(|_| w[10]))
 }
 
 impl Counters {
@@ -37,9 +97,18 @@ impl Counters {
         self.bytes_sent.fetch_add(len as u64, Ordering::Relaxed);
     }
 
-    fn received(&self, len: usize) {
+    fn received(&self, bytes: &[u8]) {
         self.responses.fetch_add(1, Ordering::Relaxed);
-        self.bytes_received.fetch_add(len as u64, Ordering::Relaxed);
+        self.bytes_received
+            .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        if let Some(n) = usm_report(bytes) {
+            self.report.store(n, Ordering::Relaxed);
+        }
+    }
+
+    /// The terminal USM report seen, if any.
+    pub(crate) fn report(&self) -> Option<UsmReport> {
+        UsmReport::from_arc(self.report.load(Ordering::Relaxed))
     }
 
     pub(crate) fn snapshot(&self) -> Stats {
@@ -87,7 +156,7 @@ impl<T: Transport> Transport for Counting<T> {
         let counters = Arc::clone(&self.counters);
         self.inner
             .request_with(data, registration, move |bytes, from| {
-                counters.received(bytes.len());
+                counters.received(&bytes);
                 validate(bytes, from)
             })
     }

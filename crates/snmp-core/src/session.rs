@@ -12,7 +12,7 @@ use dci_protocol::{
     AuthProtocol, Device, Host, Limits, PrivProtocol, SnmpAuth, SnmpVersion, UsmSecurity,
 };
 
-use crate::counting::{Counters, Counting, Stats};
+use crate::counting::{Counters, Counting, Stats, UsmReport};
 use crate::error::SnmpError;
 use crate::value::{Exception, Oid, Value, from_wire};
 
@@ -277,6 +277,21 @@ impl Session {
         }
     }
 
+    /// Resolves when the agent has sent a USM report that ends the exchange (unknown user,
+    /// wrong keys): async-snmp rightly ignores an unauthenticated report and would wait out the
+    /// tries, but the agent will say the same to every try. Checked every 20 ms.
+    async fn usm_report(&self) -> UsmReport {
+        if self.version != SnmpVersion::V3 {
+            return std::future::pending().await;
+        }
+        loop {
+            if let Some(r) = self.counters.report() {
+                return r;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// Runs one exchange under the overall deadline.
     pub(crate) async fn bounded<T>(
         &self,
@@ -294,6 +309,7 @@ impl Session {
             biased;
             r = exchange => r,
             () = self.refused() => return Err(Failure::Refused),
+            report = self.usm_report() => return Err(Failure::Report(report)),
         };
         match result {
             Ok(Ok(v)) => Ok(v),
@@ -326,6 +342,10 @@ impl Session {
             },
             Failure::Refused => SnmpError::NothingListens {
                 target: self.target.clone(),
+            },
+            Failure::Report(r) => SnmpError::Auth {
+                target: self.target.clone(),
+                reason: r.words().to_owned(),
             },
             Failure::Rejected => SnmpError::Auth {
                 target: self.target.clone(),
@@ -388,6 +408,13 @@ impl Session {
                     "the agent reported {status} (unknown user, wrong key, or a security level the user does not have)"
                 ),
             },
+            // The view-based access control refused the request: the credentials' rights.
+            E::Snmp { status, .. } if *status == async_snmp::ErrorStatus::AuthorizationError => {
+                SnmpError::Auth {
+                    target,
+                    reason: "the agent answered authorizationError: this user or community may not read (or write) these objects".into(),
+                }
+            }
             E::Snmp {
                 status, index, oid, ..
             } => SnmpError::Status {
@@ -725,6 +752,8 @@ pub(crate) enum Failure {
     Client(Box<async_snmp::Error>),
     /// The host answered port unreachable: nothing listens.
     Refused,
+    /// The agent refused the credentials with a USM report.
+    Report(UsmReport),
     /// Answers came, none was accepted.
     Rejected,
     Deadline,
@@ -742,7 +771,7 @@ impl Failure {
         }
         match self {
             Failure::Client(e) => Some(inner(e)),
-            Failure::Rejected | Failure::Deadline | Failure::Refused => None,
+            Failure::Rejected | Failure::Deadline | Failure::Refused | Failure::Report(_) => None,
         }
     }
 
