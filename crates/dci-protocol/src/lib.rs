@@ -41,3 +41,6 @@ pub use values::{
     AuthLevel, AuthProtocol, Duplex, Endpoint, Host, MacAddr, MappedVlan, PortStatus, PrivProtocol,
     PvlanType, Secret, SnmpVersion, Speed, ValueError, VlanId, VlanList,
 };
+
+#[cfg(test)]
+mod props;

@@ -38,3 +38,50 @@ pub use error::IpmiError;
 pub use msg::{Command, completion_code_name};
 pub use options::{AuthType, BmcKey, CipherSuite, Options, Privilege, Version};
 pub use session::{DEFAULT_PORT, Session, Stats};
+
+/// Property tests (proptest, bounded: in the gate): every decoder of what a BMC sends takes any
+/// bytes without a panic.
+#[cfg(test)]
+mod props {
+    use proptest::prelude::*;
+
+    use crate::v20::{CipherSuite, Keys};
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_datagram_is_decoded_or_refused(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+            let _ = crate::v15::decode(&bytes);
+            let _ = crate::msg::decode_response(&bytes);
+            let _ = crate::v20::parse_open_session_response(&bytes);
+            let _ = crate::v20::parse_rakp2(&bytes);
+            let _ = crate::v20::parse_rakp4(&bytes);
+            let _ = crate::v20::suite_ids(&bytes);
+            if let Some(Ok(p)) = crate::v20::decode(&bytes) {
+                for suite in CipherSuite::STRONGEST_FIRST {
+                    let keys = Keys::from_sik(suite, &[7; 32]);
+                    let _ = keys.verifies(&p);
+                    let _ = keys.decrypt(p.payload);
+                }
+            }
+        }
+
+        /// RMCP+ datagrams that start right get as far as the payload and the trailer.
+        #[test]
+        fn rmcp_plus_shaped_datagrams_are_decoded_or_refused(
+            kind in any::<u8>(),
+            len in 0u16..100,
+            rest in prop::collection::vec(any::<u8>(), 0..200),
+        ) {
+            let mut p = vec![0x06, 0x00, 0xFF, 0x07, 0x06, kind, 1, 0, 0, 0, 1, 0, 0, 0];
+            p.extend_from_slice(&len.to_le_bytes());
+            p.extend_from_slice(&rest);
+            if let Some(Ok(packet)) = crate::v20::decode(&p) {
+                let keys = Keys::from_sik(CipherSuite::S17, &[1; 32]);
+                let _ = keys.verifies(&packet);
+                let _ = keys.decrypt(packet.payload);
+            }
+        }
+    }
+}

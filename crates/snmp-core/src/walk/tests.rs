@@ -228,3 +228,60 @@ fn error_types_map_onto_the_protocol() {
         assert_eq!(dci_protocol::Error::from(e).error_type(), t, "{text}");
     }
 }
+
+mod props {
+    use proptest::prelude::*;
+
+    use super::super::{Cursor, absorb};
+    use crate::value::{Oid, Value};
+
+    const COLUMNS: [&[u32]; 3] = [
+        &[1, 3, 6, 1, 2, 1, 2, 2, 1, 2],
+        &[1, 3, 6, 1, 2, 1, 2, 2, 1, 7],
+        &[1, 3, 6, 1, 4, 1, 9],
+    ];
+
+    /// Arbitrary answers to a walk of three columns: OIDs under a column or anywhere, in any
+    /// order, values or exceptions.
+    fn answer() -> impl Strategy<Value = Vec<(Vec<u32>, bool)>> {
+        prop::collection::vec(
+            (
+                prop_oneof![
+                    (0usize..3, prop::collection::vec(0u32..5, 0..3)).prop_map(|(c, idx)| [
+                        COLUMNS[c],
+                        &idx[..]
+                    ]
+                    .concat()),
+                    prop::collection::vec(0u32..10, 0..12),
+                ],
+                any::<bool>(),
+            ),
+            0..40,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        /// Whatever the agent answers, absorbing it never panics, and what each column keeps
+        /// is under the column and strictly increasing.
+        #[test]
+        fn walk_answers_never_panic_and_columns_only_grow(rounds in prop::collection::vec(answer(), 1..4)) {
+            let mut cursors: Vec<Cursor<'_>> = COLUMNS.iter().map(|c| Cursor::new(c)).collect();
+            for a in rounds {
+                let active: Vec<usize> = (0..cursors.len()).filter(|i| !cursors[*i].done).collect();
+                let answer = a
+                    .into_iter()
+                    .map(|(o, ok)| (Oid(o), if ok { Ok(Value::Integer(1)) } else { Err(()) }))
+                    .collect();
+                if absorb("t", &mut cursors, &active, answer).is_err() {
+                    break;
+                }
+            }
+            for c in &cursors {
+                let oids: Vec<Vec<u32>> = c.out.iter().map(|(i, _)| [c.base, &i[..]].concat()).collect();
+                prop_assert!(oids.windows(2).all(|w| w[0] < w[1]));
+            }
+        }
+    }
+}
