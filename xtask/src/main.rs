@@ -5,6 +5,7 @@
 mod bench;
 mod conformance;
 mod flags;
+mod fuzz;
 mod install;
 mod new_handler;
 mod package;
@@ -37,7 +38,9 @@ tasks:
                               each), judged by dci-harness check; report in target/conformance
   new-handler NAME --type pdu a PDU handler crate from the profile template, added to the
                               workspace with a fixture; its own tests are run
-  bench ups|switch|ipmi|pdu [--runs N]
+  fuzz request|document|walk|ipmi [--seconds N]
+                              a cargo-fuzz target under libFuzzer (nightly), 600 s by default
+  bench ups|switch|ipmi|pdu|vlan|mac|redfish [--runs N]
                               whole-process wall time, CPU and peak RSS (and SNMP or UDP
                               requests) of handlers against the seed's Python handlers
                               (../shared/peers), net-snmp and ipmitool
@@ -53,6 +56,7 @@ fn main() -> ExitCode {
         Some("testbed") => testbed::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("conformance") => conformance::run(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
         Some("new-handler") => new_handler::run(&args[1..]),
         Some("bench-child") => bench::child(&args[1..]),
         Some("-h" | "--help" | "help") | None => {

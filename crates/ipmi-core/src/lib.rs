@@ -85,3 +85,27 @@ mod props {
         }
     }
 }
+
+/// Entry points for `cargo xtask fuzz` (feature `fuzzing`; not part of the API).
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    use crate::v20::{CipherSuite, Keys};
+
+    /// `data` through every decoder of what a BMC sends.
+    pub fn decode_any(data: &[u8]) {
+        let _ = crate::v15::decode(data);
+        let _ = crate::msg::decode_response(data);
+        let _ = crate::v20::parse_open_session_response(data);
+        let _ = crate::v20::parse_rakp2(data);
+        let _ = crate::v20::parse_rakp4(data);
+        let _ = crate::v20::suite_ids(data);
+        if let Some(Ok(p)) = crate::v20::decode(data) {
+            for suite in CipherSuite::STRONGEST_FIRST {
+                let keys = Keys::from_sik(suite, &[7; 32]);
+                let _ = keys.verifies(&p);
+                let _ = keys.decrypt(p.payload);
+            }
+        }
+    }
+}

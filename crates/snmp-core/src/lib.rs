@@ -24,3 +24,14 @@ pub use error::SnmpError;
 pub use session::{DEFAULT_PORT, Instance, Session, env};
 pub use value::{Oid, Value};
 pub use walk::{Column, MAX_ROWS, Row, Table};
+
+/// Entry points for `cargo xtask fuzz` (feature `fuzzing`; not part of the API).
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    /// Reads `data` as rounds of walk answers for three columns and absorbs them: OIDs and
+    /// values from the bytes, in any order.
+    pub fn absorb_bytes(data: &[u8]) {
+        crate::walk::fuzz_absorb(data);
+    }
+}

@@ -347,5 +347,42 @@ impl Row<'_> {
     }
 }
 
+/// [`absorb`] on answers made from bytes, for the fuzz target: each 3-byte group is (column or
+/// anywhere, one index arc, value or exception); a 0xFF byte ends a round.
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz_absorb(data: &[u8]) {
+    const COLUMNS: [&[u32]; 3] = [
+        &[1, 3, 6, 1, 2, 1, 2, 2, 1, 2],
+        &[1, 3, 6, 1, 2, 1, 2, 2, 1, 7],
+        &[1, 3, 6, 1, 4, 1, 9],
+    ];
+    let mut cursors: Vec<Cursor<'_>> = COLUMNS.iter().map(|c| Cursor::new(c)).collect();
+    for round in data.split(|b| *b == 0xFF) {
+        let active: Vec<usize> = (0..cursors.len()).filter(|i| !cursors[*i].done).collect();
+        let answer = round
+            .chunks(3)
+            .map(|c| {
+                let base: &[u32] = COLUMNS
+                    .get(usize::from(c[0] % 4))
+                    .copied()
+                    .unwrap_or(&[1, 3]);
+                let arc = u32::from(c.get(1).copied().unwrap_or(0));
+                let ok = c.get(2).is_some_and(|b| b % 5 != 0);
+                (
+                    Oid([base, &[arc]].concat()),
+                    if ok {
+                        Ok(Value::Integer(i64::from(arc)))
+                    } else {
+                        Err(())
+                    },
+                )
+            })
+            .collect();
+        if absorb("fuzz", &mut cursors, &active, answer).is_err() {
+            return;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;
