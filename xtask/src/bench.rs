@@ -83,8 +83,9 @@ pub fn run(args: &[String]) -> Result<()> {
         Some("vlan") => vlan(flags.value("runs").map_or(Ok(20), str::parse)?),
         Some("mac") => mac(flags.value("runs").map_or(Ok(10), str::parse)?),
         Some("redfish") => redfish(flags.value("runs").map_or(Ok(20), str::parse)?),
+        Some("faults") => faults(flags.value("runs").map_or(Ok(20), str::parse)?),
         _ => bail!(
-            "usage: cargo xtask bench ups|switch|ipmi|pdu|vlan|mac|redfish [--runs N] [--before DIR (pdu: the same cases with DIR's apc-pdu and rpcm-pdu)]"
+            "usage: cargo xtask bench ups|switch|ipmi|pdu|vlan|mac|redfish|faults [--runs N] [--before DIR (pdu: the same cases with DIR's apc-pdu and rpcm-pdu)]"
         ),
     }
 }
@@ -604,6 +605,182 @@ impl TcpRelay {
     fn connections(&self) -> usize {
         self.count.load(std::sync::atomic::Ordering::Relaxed)
     }
+}
+
+/// Success rate, median and largest wall time of `cisco-switch status`, `ipmi15 status` and
+/// `ipmi20 status` through the tests' fault proxy (`fault-proxy`) losing 10, 20, 30 and 40 % of
+/// the datagrams each way, `seeds` seeded runs each, beside `snmpbulkwalk -Cr50` (net-snmp's
+/// defaults: 1 s, 5 retries) and `ipmitool` (`-I lan`, `-I lanplus -C 3`) through the same
+/// proxies; then the time to the error through a blackhole and to a closed port. Five runs at a
+/// time, each with a proxy of its own.
+fn faults(seeds: usize) -> Result<()> {
+    let b = SnmpBench::prepare(
+        "faults",
+        &["cisco-switch", "ipmi15", "ipmi20"],
+        "seed_switch.py",
+    )?;
+    cmd!(b.sh, "cargo build --locked -p e2e --bin fault-proxy").run()?;
+    b.generate(&["switch", "--ports", "48", "--community", "sw48"])?;
+    let proxy_bin = workspace::root().join("target/debug/fault-proxy");
+    let (release, scratch) = (&b.release, &b.scratch);
+    let ipmi = crate::testbed::start_ipmi_sim(&scratch.join("ipmi"))?;
+    let result = b.with_snmpsim(&["cisco-switch", "ipmi15", "ipmi20"], |agent| {
+        let net_snmp = net_snmp_env(scratch)?;
+        type CaseAt = Box<dyn Fn(u16) -> Result<Case> + Send + Sync>;
+        let snmp_doc = "<doc><func>status</func><device_params><ip>127.0.0.1:PORT</ip><snmp_ver>SNMP v2c</snmp_ver><snmp_community>sw48</snmp_community></device_params></doc>";
+        let ipmi_doc = format!("<doc><func>status</func><device_params><ip>127.0.0.1:PORT</ip><user>{IPMI_USER}</user><pass>{IPMI_PASSWORD}</pass></device_params></doc>");
+        let handler = |name: &'static str, doc: String| -> CaseAt {
+            let (release, doc) = (release.clone(), doc);
+            let scratch = scratch.clone();
+            Box::new(move |port| {
+                let p = scratch.join(format!("{name}-{port}.xml"));
+                std::fs::write(&p, doc.replace("PORT", &port.to_string()))?;
+                Ok(Case {
+                    label: format!("{name} status"),
+                    program: release.join(name),
+                    args: vec![],
+                    stdin: Some(p),
+                    env: vec![],
+                })
+            })
+        };
+        let ipmitool = |iface: &'static [&'static str]| -> CaseAt {
+            Box::new(move |port| {
+                Ok(Case {
+                    label: format!("ipmitool {} chassis power status", iface.join(" ")),
+                    program: PathBuf::from("/usr/bin/ipmitool"),
+                    args: iface
+                        .iter()
+                        .copied()
+                        .chain(["-H", "127.0.0.1", "-p", &port.to_string(), "-U", IPMI_USER, "-E", "chassis", "power", "status"])
+                        .map(String::from)
+                        .collect(),
+                    stdin: None,
+                    env: vec![("IPMI_PASSWORD".into(), IPMI_PASSWORD.into())],
+                })
+            })
+        };
+        let bulkwalk: CaseAt = {
+            let env = net_snmp.clone();
+            Box::new(move |port| {
+                Ok(Case {
+                    label: "snmpbulkwalk -Cr50 ifTable (1 s, 5 retries)".into(),
+                    program: PathBuf::from("/usr/bin/snmpbulkwalk"),
+                    args: ["-v2c", "-c", "sw48", "-Cr50", "-On", "-t", "1", "-r", "5", &format!("127.0.0.1:{port}"), "1.3.6.1.2.1.2.2"]
+                        .map(String::from)
+                        .to_vec(),
+                    stdin: None,
+                    env: env.clone(),
+                })
+            })
+        };
+        let cases: Vec<(u16, CaseAt)> = vec![
+            (agent, handler("cisco-switch", snmp_doc.to_owned())),
+            (agent, bulkwalk),
+            (ipmi.port, handler("ipmi15", ipmi_doc.clone())),
+            (ipmi.port, ipmitool(&["-I", "lan"])),
+            (ipmi.port, handler("ipmi20", ipmi_doc.clone())),
+            (ipmi.port, ipmitool(&["-I", "lanplus", "-C", "3"])),
+        ];
+        let proxied = |agent: u16, extra: &[String], case: &CaseAt| -> Result<(bool, Duration)> {
+            let mut proxy = Command::new(&proxy_bin)
+                .arg(agent.to_string())
+                .args(extra)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .spawn()?;
+            let mut line = String::new();
+            std::io::BufRead::read_line(
+                &mut std::io::BufReader::new(proxy.stdout.take().context("proxy stdout")?),
+                &mut line,
+            )?;
+            let port: u16 = line.trim().parse().context("fault-proxy prints its port")?;
+            let c = case(port)?;
+            let input = match &c.stdin {
+                Some(p) => Stdio::from(std::fs::File::open(p)?),
+                None => Stdio::null(),
+            };
+            let started = Instant::now();
+            let out = Command::new(&c.program)
+                .args(&c.args)
+                .envs(c.env.iter().map(|(k, v)| (k, v)))
+                .stdin(input)
+                .output()?;
+            let wall = started.elapsed();
+            drop(proxy.stdin.take());
+            let _ = proxy.wait();
+            let text = String::from_utf8_lossy(&out.stdout);
+            let ok = out.status.success()
+                && !text.contains("<error>")
+                && (text.contains("<port>") || text.contains("1.3.6.1.2.1.2.2.1.") || text.contains("Chassis Power is"));
+            Ok((ok, wall))
+        };
+        print_line(&format!("\nStatus through the fault proxy, {seeds} seeded runs per cell (successes, median / largest wall time)\n"));
+        print_line("| case | 10 % | 20 % | 30 % | 40 % |");
+        print_line("|---|---|---|---|---|");
+        for (agent_port, case) in &cases {
+            let label = case(0)?.label;
+            let mut cells = Vec::new();
+            for loss in [0.1, 0.2, 0.3, 0.4] {
+                let runs: Vec<(bool, Duration)> = (1..=seeds)
+                    .collect::<Vec<_>>()
+                    .chunks(5)
+                    .map(|chunk| {
+                        std::thread::scope(|sc| {
+                            let hs: Vec<_> = chunk
+                                .iter()
+                                .map(|seed| {
+                                    let extra = vec!["--seed".to_owned(), seed.to_string(), "--loss".to_owned(), loss.to_string()];
+                                    sc.spawn(move || proxied(*agent_port, &extra, case))
+                                })
+                                .collect();
+                            hs.into_iter().map(|h| h.join().expect("a run")).collect::<Result<Vec<_>>>()
+                        })
+                    })
+                    .collect::<Result<Vec<Vec<_>>>>()?
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                let ok = runs.iter().filter(|(ok, _)| *ok).count();
+                let mut walls: Vec<Duration> = runs.iter().map(|(_, w)| *w).collect();
+                walls.sort();
+                cells.push(format!(
+                    "{ok}/{} · {:.1} / {:.1} s",
+                    runs.len(),
+                    walls[walls.len() / 2].as_secs_f64(),
+                    walls[walls.len() - 1].as_secs_f64()
+                ));
+            }
+            print_line(&format!("| {label} | {} |", cells.join(" | ")));
+        }
+        print_line("\nTime to the error: a blackhole (everything lost), and a closed port\n");
+        print_line("| case | blackhole | closed port |");
+        print_line("|---|---|---|");
+        let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?.port();
+        for (agent_port, case) in &cases {
+            let (_, hole) = proxied(*agent_port, &["--blackhole".to_owned()], case)?;
+            let c = case(closed)?;
+            let input = match &c.stdin {
+                Some(p) => Stdio::from(std::fs::File::open(p)?),
+                None => Stdio::null(),
+            };
+            let started = Instant::now();
+            let _ = Command::new(&c.program)
+                .args(&c.args)
+                .envs(c.env.iter().map(|(k, v)| (k, v)))
+                .stdin(input)
+                .output()?;
+            print_line(&format!(
+                "| {} | {:.2} s | {:.3} s |",
+                c.label,
+                hole.as_secs_f64(),
+                started.elapsed().as_secs_f64()
+            ));
+        }
+        Ok(())
+    });
+    crate::testbed::kill_group(ipmi.pid)?;
+    result
 }
 
 /// The CPU time of this process's waited-for children so far.
