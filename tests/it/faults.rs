@@ -291,3 +291,62 @@ mod ipmi {
         }
     }
 }
+
+/// A community too long for one datagram is our request's fault, said before anything is sent.
+#[test]
+fn an_oversized_request_is_ours_and_never_sent() {
+    let s = sim();
+    let proxy = FaultProxy::start(s.port(), Faults::default());
+    let community = "c".repeat(2000);
+    let a = call(
+        &Target::community(&proxy.endpoint(), SnmpVersion::V2c, &community),
+        Func::Status,
+        None,
+        &[],
+    );
+    let e = a.error();
+    assert_eq!(e.error_type, ErrorType::UnexpectedData);
+    assert!(
+        e.text.contains("more than the") && e.text.contains("nothing was sent"),
+        "{}",
+        e.text
+    );
+    assert!(!e.text.contains(&community[..50]));
+    // At most the session's empty probe datagram went out, no SNMP request.
+    assert!(
+        proxy.requests() <= 1,
+        "{} datagrams were sent",
+        proxy.requests()
+    );
+}
+
+/// A PDU's confirmed switch through 20 % loss each way: the command and its read-back cross.
+#[test]
+fn a_pdu_switch_is_confirmed_through_loss() {
+    use e2e::pdus::{Kind, Pdu, outlets};
+    let pdu = Pdu::new(Kind::Eaton { units: 1 }, outlets(Kind::Rpcm, 8));
+    let s = crate::pdus::sim("faults-pdu", &[("eaton", &pdu)]);
+    for (seed, func, want) in [
+        (1, Func::PortOff, dci_protocol::PortStatus::Off),
+        (2, Func::PortOn, dci_protocol::PortStatus::On),
+    ] {
+        let proxy = FaultProxy::start(
+            s.port(),
+            Faults {
+                seed,
+                loss_up: 0.2,
+                loss_down: 0.2,
+                ..Faults::default()
+            },
+        );
+        let a = crate::cisco_switch::call_bin(
+            "eaton-pdu",
+            &Target::community(&proxy.endpoint(), SnmpVersion::V2c, "eaton"),
+            func,
+            Some(crate::cisco_switch::port("1")),
+            &[],
+        );
+        let p = a.response();
+        assert_eq!(p.ports[0].admin_status, Some(want), "seed {seed}");
+    }
+}
