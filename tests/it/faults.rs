@@ -350,3 +350,34 @@ fn a_pdu_switch_is_confirmed_through_loss() {
         assert_eq!(p.ports[0].admin_status, Some(want), "seed {seed}");
     }
 }
+
+/// cisco-switch's port_off and port_on, each a SET and its read-back, through 20 % loss each
+/// way: confirmed, never reported as failed while the switch follows.
+#[test]
+fn a_switch_port_is_switched_through_loss() {
+    let sw = SwitchRecording::new(8).hostname("faults-writes").build();
+    let data = data_dir("faults-writes");
+    sw.recording.write(data.dir(), "writes");
+    let s = Snmpsim::start(data.dir());
+    for (seed, func, want) in [
+        (3, Func::PortOff, dci_protocol::PortStatus::Off),
+        (4, Func::PortOn, dci_protocol::PortStatus::On),
+    ] {
+        let proxy = FaultProxy::start(
+            s.port(),
+            Faults {
+                seed,
+                loss_up: 0.2,
+                loss_down: 0.2,
+                ..Faults::default()
+            },
+        );
+        let a = call(
+            &Target::community(&proxy.endpoint(), SnmpVersion::V2c, "writes"),
+            func,
+            Some(crate::cisco_switch::port("10101")),
+            &[],
+        );
+        assert_eq!(a.port().admin_status, Some(want), "seed {seed}");
+    }
+}

@@ -138,6 +138,8 @@ pub struct Service {
     seen: Arc<Mutex<Seen>>,
     /// Requests sent.
     pub requests: u32,
+    /// GETs answered in this call.
+    answered: u32,
 }
 
 impl std::fmt::Debug for Service {
@@ -209,6 +211,7 @@ impl Service {
             deadline,
             seen,
             requests: 0,
+            answered: 0,
         };
         if auth == Auth::Session {
             s.login().await?;
@@ -272,10 +275,26 @@ impl Service {
         tracing::debug!(bmc = %self.target, requests = self.requests, "redfish session cost");
     }
 
-    /// GET `path` as JSON.
+    /// GET `path` as JSON. A GET is safe to repeat: once the service has answered in this
+    /// call, one that fails on the way (the connection reset or lost) is sent again until the
+    /// deadline.
     pub async fn get(&mut self, path: &str) -> Result<Value, RedfishError> {
-        let r = self.send(Method::GET, path, None).await?;
-        self.json(&format!("GET {path}"), r).await
+        loop {
+            match self.send(Method::GET, path, None).await {
+                Ok(r) => {
+                    self.answered += 1;
+                    return self.json(&format!("GET {path}"), r).await;
+                }
+                Err(e @ RedfishError::Connect { .. })
+                    if self.answered > 0
+                        && Instant::now() + Duration::from_millis(200) < self.deadline =>
+                {
+                    tracing::debug!(error = %e, "a GET failed on the way after the service answered: again");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
     }
 
     /// POST `body` to an action `path`; any 2xx is accepted.
