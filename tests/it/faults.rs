@@ -104,6 +104,40 @@ fn an_agent_that_goes_silent_after_answering_is_named() {
     assert!(proxy.requests() > 6, "{} requests", proxy.requests());
 }
 
+/// An agent that answers the first request at once and every later one only after 0.6 s,
+/// with tries of 0.2 s and one retry: a round of tries (0.4 s) always ends before its answer
+/// comes, so only tries that wait longer than the first round's get an answer. With the per-try
+/// timeout growing (0.2, 0.4, 0.8 s) the status arrives; with it held at 0.2 s
+/// (`DCIH_TIMEOUT_MAX` = `DCIH_TIMEOUT`) the same call only times out again until the deadline.
+#[test]
+fn later_rounds_wait_longer_for_a_slow_agent() {
+    let s = sim();
+    let slow = || Faults {
+        delay: Duration::from_millis(600),
+        delay_after: 1,
+        ..Faults::default()
+    };
+    let env = [
+        ("DCIH_TIMEOUT", "0.2"),
+        ("DCIH_RETRIES", "1"),
+        ("DCIH_DEADLINE", "15"),
+        ("RUST_LOG", "snmp_core=debug"),
+    ];
+    let proxy = FaultProxy::start(s.port(), slow());
+    let a = status(&proxy, &env);
+    assert_eq!(a.response().ports.len(), 51, "{}", a.stderr);
+    assert!(a.stderr.contains("timeout_ms=400"), "{}", a.stderr);
+    assert!(a.stderr.contains("rounds_repeated="), "{}", a.stderr);
+
+    let proxy = FaultProxy::start(s.port(), slow());
+    let mut flat = env.to_vec();
+    flat.extend([("DCIH_TIMEOUT_MAX", "0.2"), ("DCIH_DEADLINE", "4")]);
+    let a = status(&proxy, &flat);
+    let e = a.error();
+    assert_eq!(e.error_type, ErrorType::Connection, "{}", e.text);
+    assert!(e.text.contains("then stopped answering"), "{}", e.text);
+}
+
 /// Garbage, truncated answers, and answers from another address: each named, none taken.
 #[test]
 fn unreadable_and_foreign_answers_are_named() {
@@ -266,6 +300,69 @@ mod ipmi {
         assert_eq!(power(&a), PortStatus::Off);
     }
 
+    /// A BMC whose answers after the first come 0.6 s late, with tries of 0.2 s and one retry:
+    /// each exchange waits longer in its later rounds (0.4, then 0.8 s a try) and the status
+    /// comes through on both handlers.
+    #[test]
+    fn ipmi_later_rounds_wait_longer_for_a_slow_bmc() {
+        let sim = IpmiSim::start();
+        for handler in ["ipmi15", "ipmi20"] {
+            let proxy = FaultProxy::start(
+                sim.port(),
+                Faults {
+                    delay: Duration::from_millis(600),
+                    delay_after: 1,
+                    ..Faults::default()
+                },
+            );
+            let a = call(
+                handler,
+                &proxy,
+                Func::Status,
+                &[
+                    ("DCIH_TIMEOUT", "0.2"),
+                    ("DCIH_RETRIES", "1"),
+                    ("DCIH_DEADLINE", "20"),
+                    ("RUST_LOG", "ipmi_core=debug"),
+                ],
+            );
+            assert_eq!(power(&a), PortStatus::Off, "{handler}: {}", a.stderr);
+            assert!(
+                a.stderr.contains("timeout_ms=400"),
+                "{handler}: {}",
+                a.stderr
+            );
+        }
+    }
+
+    /// Every answer to Chassis Control lost, though the BMC powers the server up: the command
+    /// is not sent blindly again, the power state is read and shows it.
+    #[test]
+    fn ipmi_an_unanswered_power_command_is_read_back() {
+        let sim = IpmiSim::start();
+        // Get Channel Authentication Capabilities, Get Session Challenge, Activate Session,
+        // Set Session Privilege Level, Get Chassis Status; then Chassis Control's two tries.
+        let proxy = FaultProxy::start(
+            sim.port(),
+            Faults {
+                drop_answers: 6..8,
+                ..Faults::default()
+            },
+        );
+        let a = call(
+            "ipmi15",
+            &proxy,
+            Func::PortOn,
+            &[("DCIH_RETRIES", "1"), ("RUST_LOG", "ipmi_core=debug")],
+        );
+        assert_eq!(power(&a), PortStatus::On, "{}", a.stderr);
+        assert!(
+            a.stderr.contains("no answer to the command"),
+            "{}",
+            a.stderr
+        );
+    }
+
     /// 30 % loss each way on six seeds: both IPMI handlers switch and read power.
     #[test]
     fn ipmi_crosses_30_percent_loss_each_way() {
@@ -349,6 +446,29 @@ fn a_pdu_switch_is_confirmed_through_loss() {
         let p = a.response();
         assert_eq!(p.ports[0].admin_status, Some(want), "seed {seed}");
     }
+    // Every answer to the command lost, though the PDU applies it: the command is not sent
+    // blindly again, the outlet is read, and it shows the state.
+    let proxy = FaultProxy::start(
+        s.port(),
+        Faults {
+            drop_set_answers: true,
+            ..Faults::default()
+        },
+    );
+    let a = crate::cisco_switch::call_bin(
+        "eaton-pdu",
+        &Target::community(&proxy.endpoint(), SnmpVersion::V2c, "eaton"),
+        Func::PortOff,
+        Some(crate::cisco_switch::port("2")),
+        &[("RUST_LOG", "snmp_core=debug")],
+    );
+    assert_eq!(
+        a.response().ports[0].admin_status,
+        Some(dci_protocol::PortStatus::Off),
+        "{}",
+        a.stderr
+    );
+    assert!(a.stderr.contains("no answer to the SET"), "{}", a.stderr);
 }
 
 /// cisco-switch's port_off and port_on, each a SET and its read-back, through 20 % loss each
@@ -380,4 +500,31 @@ fn a_switch_port_is_switched_through_loss() {
         );
         assert_eq!(a.port().admin_status, Some(want), "seed {seed}");
     }
+    // A slow switch (every answer after the first 0.6 s late, tries of 0.2 s): the reads wait
+    // longer in later rounds and the SET, which has only its fixed tries, waits per try as long
+    // as the last read needed; the port is switched and confirmed.
+    let proxy = FaultProxy::start(
+        s.port(),
+        Faults {
+            delay: Duration::from_millis(600),
+            delay_after: 1,
+            ..Faults::default()
+        },
+    );
+    let a = call(
+        &Target::community(&proxy.endpoint(), SnmpVersion::V2c, "writes"),
+        Func::PortOff,
+        Some(crate::cisco_switch::port("10102")),
+        &[
+            ("DCIH_TIMEOUT", "0.2"),
+            ("DCIH_RETRIES", "1"),
+            ("DCIH_DEADLINE", "20"),
+        ],
+    );
+    assert_eq!(
+        a.port().admin_status,
+        Some(dci_protocol::PortStatus::Off),
+        "{}",
+        a.stderr
+    );
 }

@@ -26,10 +26,15 @@ pub struct Faults {
     pub loss_down: f64,
     /// Lose exactly the n-th answer (1-based), whatever the probabilities.
     pub drop_answer: Option<u64>,
+    /// Lose the answers numbered in this range (1-based; empty by default).
+    pub drop_answers: std::ops::Range<u64>,
     /// Lose exactly the n-th request (1-based).
     pub drop_request: Option<u64>,
-    /// Hold each answer this long.
+    /// Hold each answer this long (each on its own clock: answers overtake none and queue
+    /// behind none).
     pub delay: Duration,
+    /// Forward this many answers at once and hold only the later ones `delay` (0: hold all).
+    pub delay_after: u64,
     /// Send each answer twice.
     pub duplicate: bool,
     /// Swap each pair of answers.
@@ -44,6 +49,9 @@ pub struct Faults {
     pub silent_after: Option<u64>,
     /// Send the answers from 127.0.0.2 instead of the proxy's own address.
     pub foreign_source: bool,
+    /// Lose every answer to an SNMP (v1/v2c) SetRequest: the agent applies the SET, the client
+    /// never hears of it.
+    pub drop_set_answers: bool,
 }
 
 /// Counts of what went through.
@@ -97,7 +105,42 @@ struct Shared {
     down: Mutex<Draws>,
     /// An answer held back to be swapped with the next one.
     held: Mutex<Option<(Vec<u8>, SocketAddr)>>,
+    /// The request-ids of the SETs seen (for `drop_set_answers`).
+    sets: Mutex<Vec<i64>>,
     counts: Arc<Counts>,
+}
+
+/// The PDU tag and request-id of an SNMPv1/v2c message (`SEQUENCE { version, community, PDU {
+/// request-id, ... } }`), read with the fewest BER rules that do it; `None` for anything else.
+fn snmp_pdu(msg: &[u8]) -> Option<(u8, i64)> {
+    // One TLV at `at`: (tag, start of the value, its length).
+    fn tlv(msg: &[u8], at: usize) -> Option<(u8, usize, usize)> {
+        let tag = *msg.get(at)?;
+        let first = *msg.get(at + 1)?;
+        if first < 0x80 {
+            return Some((tag, at + 2, usize::from(first)));
+        }
+        let n = usize::from(first & 0x7f);
+        let len = msg
+            .get(at + 2..at + 2 + n)?
+            .iter()
+            .fold(0usize, |l, b| (l << 8) | usize::from(*b));
+        Some((tag, at + 2 + n, len))
+    }
+    let (0x30, body, _) = tlv(msg, 0)? else {
+        return None;
+    };
+    let (_, v, vl) = tlv(msg, body)?; // version
+    let (_, c, cl) = tlv(msg, v + vl)?; // community
+    let (pdu, p, _) = tlv(msg, c + cl)?;
+    let (0x02, r, rl) = tlv(msg, p)? else {
+        return None;
+    };
+    let id = msg
+        .get(r..r + rl)?
+        .iter()
+        .fold(0i64, |id, b| (id << 8) | i64::from(*b));
+    Some((pdu, id))
 }
 
 impl FaultProxy {
@@ -116,6 +159,7 @@ impl FaultProxy {
             up: Mutex::new(Draws::new(faults.seed)),
             down: Mutex::new(Draws::new(faults.seed ^ 0xA5A5_A5A5)),
             held: Mutex::new(None),
+            sets: Mutex::new(Vec::new()),
             faults,
             counts: counts.clone(),
         });
@@ -142,20 +186,20 @@ impl FaultProxy {
                         u.set_read_timeout(Some(Duration::from_millis(50)))
                             .expect("timeout");
                         map.insert(client, u.clone());
-                        let (st, sh, fr, fo, u2) = (
-                            st.clone(),
-                            sh.clone(),
-                            fr.clone(),
-                            foreign.clone(),
-                            u.clone(),
-                        );
+                        let out = foreign.clone().unwrap_or_else(|| fr.clone());
+                        let (st, sh, u2) = (st.clone(), sh.clone(), u.clone());
                         answer_threads.push(std::thread::spawn(move || {
-                            answers(&u2, client, &fr, fo.as_deref(), &sh, &st);
+                            answers(&u2, client, &out, &sh, &st);
                         }));
                         u
                     }
                 };
                 let f = &sh.faults;
+                if f.drop_set_answers
+                    && let Some((0xA3, id)) = snmp_pdu(&buf[..n])
+                {
+                    sh.sets.lock().expect("sets").push(id);
+                }
                 let lost = f.blackhole
                     || f.drop_request == Some(k)
                     || sh.up.lock().expect("draws").next() < f.loss_up;
@@ -200,13 +244,11 @@ impl FaultProxy {
 fn answers(
     up: &UdpSocket,
     client: SocketAddr,
-    front: &UdpSocket,
-    foreign: Option<&UdpSocket>,
+    out: &Arc<UdpSocket>,
     sh: &Shared,
     stop: &AtomicBool,
 ) {
     let mut buf = [0u8; 65536];
-    let out = foreign.unwrap_or(front);
     while !stop.load(Ordering::Relaxed) {
         let Ok(n) = up.recv(&mut buf) else {
             continue;
@@ -215,7 +257,11 @@ fn answers(
         let f = &sh.faults;
         let lost = f.blackhole
             || f.drop_answer == Some(k)
+            || f.drop_answers.contains(&k)
             || f.silent_after.is_some_and(|s| k > s)
+            || (f.drop_set_answers
+                && snmp_pdu(&buf[..n])
+                    .is_some_and(|(_, id)| sh.sets.lock().expect("sets").contains(&id)))
             || sh.down.lock().expect("draws").next() < f.loss_down;
         if lost {
             continue;
@@ -227,8 +273,16 @@ fn answers(
         if let Some(t) = f.truncate {
             data.truncate(t);
         }
-        if !f.delay.is_zero() {
-            std::thread::sleep(f.delay);
+        if !f.delay.is_zero() && k > f.delay_after {
+            let (out, delay, twice) = (out.clone(), f.delay, f.duplicate);
+            std::thread::spawn(move || {
+                std::thread::sleep(delay);
+                let _ = out.send_to(&data, client);
+                if twice {
+                    let _ = out.send_to(&data, client);
+                }
+            });
+            continue;
         }
         if f.reorder {
             let mut held = sh.held.lock().expect("held");

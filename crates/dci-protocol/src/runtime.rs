@@ -28,9 +28,12 @@ pub const MAX_REQUEST_BYTES: usize = 64 * 1024;
 
 /// Environment variables the runtime reads. Each is documented in docs/protocol.md.
 pub mod env {
-    /// Per-request timeout in seconds (decimals allowed). Default 1.
+    /// Per-request timeout in seconds (decimals allowed). Default 0.5.
     pub const TIMEOUT: &str = "DCIH_TIMEOUT";
-    /// Retries after a timed-out request. Default 2.
+    /// The longest per-request timeout of the rounds that retry after the device has answered,
+    /// in seconds: each round doubles the timeout up to this. Default 4.
+    pub const TIMEOUT_MAX: &str = "DCIH_TIMEOUT_MAX";
+    /// Retries after a timed-out request. Default 5.
     pub const RETRIES: &str = "DCIH_RETRIES";
     /// Overall deadline of one call in seconds. Default 30.
     pub const DEADLINE: &str = "DCIH_DEADLINE";
@@ -48,6 +51,9 @@ pub mod env {
 pub struct Limits {
     /// One request to the device (net-snmp's `-t`, ipmitool's per-try timeout).
     pub timeout: Duration,
+    /// The cap of the per-try timeout once the device has answered in this call: each round of
+    /// retries after that doubles the timeout, up to this (never below `timeout`).
+    pub timeout_max: Duration,
     /// Retries after a timeout (net-snmp's `-r`).
     pub retries: u32,
     /// How long to wait for a port change to be read back.
@@ -64,6 +70,7 @@ impl Default for Limits {
     fn default() -> Limits {
         Limits {
             timeout: Duration::from_millis(500),
+            timeout_max: Duration::from_secs(4),
             retries: 5,
             confirm: Duration::from_secs(20),
             deadline: Duration::from_secs(30),
@@ -84,6 +91,13 @@ pub struct EnvError {
 }
 
 impl Limits {
+    /// The per-try timeout of round `round` (0 = the first tries) of a request retried after
+    /// the device has answered: the timeout doubled each round, capped at `timeout_max`.
+    pub fn round_timeout(&self, round: u32) -> Duration {
+        let grown = self.timeout.saturating_mul(1u32 << round.min(16));
+        grown.min(self.timeout_max.max(self.timeout))
+    }
+
     /// The defaults, overridden by whichever `DCIH_*` variables are set.
     pub fn from_env() -> Result<Limits, EnvError> {
         Limits::from_lookup(|name| std::env::var(name).ok())
@@ -121,8 +135,11 @@ impl Limits {
                     got: crate::values::shown(&v),
                 })?,
         };
+        let timeout = secs(env::TIMEOUT, d.timeout)?;
         Ok(Limits {
-            timeout: secs(env::TIMEOUT, d.timeout)?,
+            timeout,
+            // A cap below the first timeout would shrink the later tries: the cap rises to it.
+            timeout_max: secs(env::TIMEOUT_MAX, d.timeout_max)?.max(timeout),
             retries,
             confirm: secs(env::CONFIRM, d.confirm)?,
             deadline: secs(env::DEADLINE, d.deadline)?,

@@ -143,7 +143,29 @@ fn control_and_confirm(
     action: ChassisControl,
     want: PowerState,
 ) -> Result<PowerState, IpmiError> {
-    commands::chassis_control(s, action)?;
+    // A command left unanswered may have been applied (its answer lost): never sent blindly
+    // again. Where the state tells (power up, power down), it is read as after any command and
+    // decides; if it never shows, the command's error is the one reported. A reset of a running
+    // server leaves it on either way, so its silence stays an error.
+    let unanswered = match commands::chassis_control(s, action) {
+        Ok(()) => None,
+        Err(e @ IpmiError::NoAnswer { .. }) if action != ChassisControl::HardReset => {
+            tracing::debug!(target: "ipmi_core", action = action.name(), "no answer to the command (it may have been applied): reading the power state instead of sending it again");
+            Some(e)
+        }
+        Err(e) => return Err(e),
+    };
+    confirm(s, call, action, want).map_err(|e| unanswered.unwrap_or(e))
+}
+
+/// Reads the power state every [`POLL_EVERY`] until it is `want` or the confirmation time
+/// passes (see [`control_and_confirm`]).
+fn confirm(
+    s: &mut Session,
+    call: &Call<'_>,
+    action: ChassisControl,
+    want: PowerState,
+) -> Result<PowerState, IpmiError> {
     let started = Instant::now();
     let until = (started + call.limits.confirm).min(
         call.deadline

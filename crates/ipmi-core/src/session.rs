@@ -202,14 +202,7 @@ impl Session {
         let password = password_field(&login.password, options.version)?;
         let target = device.endpoint.socket_string(DEFAULT_PORT);
         let addr = resolve(device)?;
-        let transport = Transport::connect(
-            addr,
-            target,
-            limits.timeout,
-            limits.retries,
-            deadline,
-            limits.deadline,
-        )?;
+        let transport = Transport::connect(addr, target, limits, deadline)?;
         let mut s = Session {
             transport,
             user: login.user.clone(),

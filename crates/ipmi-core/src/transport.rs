@@ -4,7 +4,9 @@
 
 use std::io::ErrorKind;
 use std::net::{SocketAddr, UdpSocket};
-use std::time::{Duration, Instant};
+use std::time::Instant;
+
+use dci_protocol::Limits;
 
 use crate::IpmiError;
 
@@ -46,11 +48,10 @@ pub(crate) struct Transport {
     socket: UdpSocket,
     /// `host:port` for error texts.
     pub target: String,
-    timeout: Duration,
-    retries: u32,
+    /// The per-try timeout and its growth, the retries and the call's deadline (its length
+    /// for error texts).
+    limits: Limits,
     deadline: Instant,
-    /// The whole call's deadline, for error texts.
-    deadline_len: Duration,
     /// Datagrams sent (retransmissions included).
     pub sent: u32,
     /// Datagrams received.
@@ -60,6 +61,10 @@ pub(crate) struct Transport {
     pub persist: bool,
     /// Extra rounds of tries taken.
     pub rounds: u32,
+    /// The round whose tries got the last answer: an exchange that has only its fixed tries
+    /// (`persist` false) waits per try as long as that round did, so a slow BMC is not taken
+    /// for a silent one.
+    learned: u32,
 }
 
 impl Transport {
@@ -67,10 +72,8 @@ impl Transport {
     pub fn connect(
         addr: SocketAddr,
         target: String,
-        timeout: Duration,
-        retries: u32,
+        limits: &Limits,
         deadline: Instant,
-        deadline_len: Duration,
     ) -> Result<Transport, IpmiError> {
         let local: SocketAddr = if addr.is_ipv4() {
             (std::net::Ipv4Addr::UNSPECIFIED, 0).into()
@@ -86,20 +89,19 @@ impl Transport {
         Ok(Transport {
             socket,
             target,
-            timeout,
-            retries,
+            limits: *limits,
             deadline,
-            deadline_len,
             sent: 0,
             received: 0,
             persist: true,
             rounds: 0,
+            learned: 0,
         })
     }
 
     /// Tries of every exchange: the first and the retries.
     pub fn tries(&self) -> u32 {
-        self.retries + 1
+        self.limits.retries + 1
     }
 
     /// The deadline error for `step`.
@@ -107,7 +109,7 @@ impl Transport {
         IpmiError::Deadline {
             target: self.target.clone(),
             step,
-            deadline: self.deadline_len,
+            deadline: self.limits.deadline,
         }
     }
 
@@ -121,7 +123,7 @@ impl Transport {
         mut build: impl FnMut() -> Vec<u8>,
         mut judge: impl FnMut(&[u8]) -> Verdict<T>,
     ) -> Result<T, IpmiError> {
-        self.exchange_tries(step, hints, self.retries + 1, &mut build, &mut judge)
+        self.exchange_tries(step, hints, self.limits.retries + 1, &mut build, &mut judge)
     }
 
     /// [`Transport::exchange`] with an explicit number of tries.
@@ -137,6 +139,10 @@ impl Transport {
         let mut unauthenticated = false;
         let mut refused = false;
         let mut left = tries;
+        // Rounds of tries of this exchange: each waits twice as long per try as the one
+        // before, up to the cap (`DCIH_TIMEOUT_MAX`). One that may not take more rounds starts
+        // where the last answered exchange ended.
+        let mut round = if self.persist { 0 } else { self.learned };
         loop {
             if left == 0 {
                 // Out of tries. A BMC that has answered in this call is worth the rest of the
@@ -145,10 +151,12 @@ impl Transport {
                 if self.persist
                     && self.received > 0
                     && !refused
-                    && Instant::now() + self.timeout < self.deadline
+                    && Instant::now() + self.limits.timeout < self.deadline
                 {
                     self.rounds += 1;
-                    tracing::debug!(target: "ipmi_core", step, rounds = self.rounds, "no answer from a BMC that has answered: another round of tries");
+                    round += 1;
+                    let timeout = self.limits.round_timeout(round);
+                    tracing::debug!(target: "ipmi_core", step, rounds = self.rounds, timeout_ms = timeout.as_millis() as u64, "no answer from a BMC that has answered: another round of tries");
                     left = tries;
                 } else {
                     break;
@@ -159,7 +167,7 @@ impl Transport {
             if now >= self.deadline {
                 return Err(self.deadline_error(step));
             }
-            let until = (now + self.timeout).min(self.deadline);
+            let until = (now + self.limits.round_timeout(round)).min(self.deadline);
             let packet = build();
             self.sent += 1;
             if let Err(e) = self.socket.send(&packet) {
@@ -190,7 +198,10 @@ impl Transport {
                     Ok(n) => {
                         self.received += 1;
                         match judge(&buf[..n]) {
-                            Verdict::Done(t) => return Ok(t),
+                            Verdict::Done(t) => {
+                                self.learned = round;
+                                return Ok(t);
+                            }
                             Verdict::Fail(e) => return Err(e),
                             Verdict::Unauthenticated => unauthenticated = true,
                             Verdict::Ignore => {
@@ -238,7 +249,7 @@ impl Transport {
                 target: self.target.clone(),
                 step,
                 tries,
-                timeout: self.timeout,
+                timeout: self.limits.timeout,
                 hint: hints.silent,
             }
         })

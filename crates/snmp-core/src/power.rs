@@ -417,7 +417,16 @@ async fn command_and_wait(
     want: Wanted,
     command: &Command,
 ) -> Result<PowerState, SnmpError> {
-    s.set(&command.oid, &Value::Integer(command.value)).await?;
+    // An unanswered command may have been applied: the state read decides (never sent twice).
+    s.set_then_read(
+        s.set(&command.oid, &Value::Integer(command.value)),
+        wait_for(s, outlet, want),
+    )
+    .await
+}
+
+/// Reads the outlet until it shows `want` or its confirmation time passes.
+async fn wait_for(s: &Session, outlet: &Outlet, want: Wanted) -> Result<PowerState, SnmpError> {
     let started = Instant::now();
     let until = (started + outlet.within).min(s.deadline());
     loop {

@@ -38,6 +38,17 @@ type SnmpClient = async_snmp::Client<Counting<UdpHandle>>;
 /// and retries of [`Limits`] and by the overall deadline given at [`Session::open`].
 pub struct Session {
     pub(crate) client: SnmpClient,
+    /// What built `client` (credentials included: never logged), and the transport handle,
+    /// for the clients of later rounds ([`Session::read`]), which differ only in their per-try
+    /// timeout. They share `client`'s v3 engine cache, so no round rediscovers the engine.
+    builder: ClientBuilder,
+    handle: UdpHandle,
+    /// The clients of later rounds, by per-try timeout, built when first needed.
+    slower: std::sync::Mutex<Vec<(Duration, SnmpClient)>>,
+    /// The round whose tries got the last read's answer: a SET, which has only its fixed
+    /// tries, waits per try as long as that round did, so a slow agent is not taken for a
+    /// silent one.
+    learned: std::sync::atomic::AtomicU32,
     // Owns the socket and its receive task; the client's handle is only a view of it.
     transport: UdpTransport,
     pub(crate) target: String,
@@ -156,21 +167,19 @@ impl Session {
                 ),
             })?;
         let mut builder = ClientBuilder::new(wire_auth(auth, instance)?)
-            .request_timeout(limits.timeout)
             .retry(retry)
             // One multi-varbind GETNEXT per row on v1: never split a row over requests.
-            .max_oids_per_request(128);
+            .max_oids_per_request(128)
+            // Shared by the clients of later rounds: one engine discovery per session.
+            .engine_cache(Arc::new(async_snmp::EngineCache::new()));
         if uses_des(auth) {
             builder = builder.des_salt_state(des_salt_state()?);
         }
-        let client = builder
-            .build_with_transport(Counting {
-                inner: handle,
-                counters: Arc::clone(&counters),
-            })
-            .map_err(|e| SnmpError::Config {
+        let client = build_client(&builder, limits.timeout, &handle, &counters).map_err(|e| {
+            SnmpError::Config {
                 reason: e.kind().to_string(),
-            })?;
+            }
+        })?;
         let max_repetitions = match std::env::var(env::MAX_REPETITIONS) {
             Ok(v) => Some(
                 v.trim()
@@ -189,6 +198,10 @@ impl Session {
         tracing::debug!(snmp.target = %target, version = %auth.version(), "snmp session open");
         Ok(Session {
             client,
+            builder,
+            handle,
+            slower: std::sync::Mutex::new(Vec::new()),
+            learned: std::sync::atomic::AtomicU32::new(0),
             transport,
             target,
             version: auth.version(),
@@ -235,30 +248,57 @@ impl Session {
     /// Runs one read (GET, GETNEXT, GETBULK: safe to repeat) under the overall deadline. The
     /// first exchange of a call gets the fixed tries (`DCIH_RETRIES`), so an agent that never
     /// answers is reported as fast as ever; once the agent has answered in this call, a read
-    /// that times out is sent again, a whole round of tries at a time, until the deadline: on a
-    /// lossy path a live agent is worth the wait.
+    /// that times out is sent again, a whole round of tries at a time, each round with twice
+    /// the per-try timeout of the one before up to `DCIH_TIMEOUT_MAX`, until the deadline: on a
+    /// lossy or congested path a live agent is worth the wait. `make` sends the read with the
+    /// client it is given.
     pub(crate) async fn read<T, F, Fut>(&self, make: F) -> Result<T, Failure>
     where
-        F: Fn() -> Fut,
+        F: Fn(SnmpClient) -> Fut,
         Fut: Future<Output = async_snmp::Result<T>>,
     {
+        let mut round = 0u32;
         loop {
             let answered = self.counters.snapshot().responses > 0;
-            match self.bounded(make()).await {
+            match self.bounded(make(self.client_of(round)?)).await {
+                Ok(v) => {
+                    self.learned
+                        .store(round, std::sync::atomic::Ordering::Relaxed);
+                    return Ok(v);
+                }
                 Err(Failure::Client(e))
                     if answered
                         && matches!(*e, async_snmp::Error::Timeout { .. })
                         && Instant::now() + self.limits.timeout < self.deadline =>
                 {
+                    round += 1;
                     let rounds = self
                         .rounds
                         .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
                         + 1;
-                    tracing::debug!(snmp.target = %self.target, rounds, "no answer to a read of an agent that has answered: sending it again");
+                    let timeout = self.limits.round_timeout(round);
+                    tracing::debug!(snmp.target = %self.target, rounds, timeout_ms = timeout.as_millis() as u64, "no answer to a read of an agent that has answered: sending it again");
                 }
                 other => return other,
             }
         }
+    }
+
+    /// The client of round `round` (0: the session's own), built the first time it is asked
+    /// for.
+    fn client_of(&self, round: u32) -> Result<SnmpClient, Failure> {
+        if round == 0 {
+            return Ok(self.client.clone());
+        }
+        let timeout = self.limits.round_timeout(round);
+        let mut slower = self.slower.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, c)) = slower.iter().find(|(t, _)| *t == timeout) {
+            return Ok(c.clone());
+        }
+        let c = build_client(&self.builder, timeout, &self.handle, &self.counters)
+            .map_err(Failure::Client)?;
+        slower.push((timeout, c.clone()));
+        Ok(c)
     }
 
     /// Resolves when the probe socket sees the host's port unreachable; never otherwise.
@@ -486,7 +526,13 @@ impl Session {
                 .map(|&i| async_snmp::Oid::from_slice(oids[i]))
                 .collect();
             let ours: Vec<Oid> = asking.iter().map(|&i| Oid::from(oids[i])).collect();
-            let resp = match self.read(|| self.client.get_many(&wire)).await {
+            let resp = match self
+                .read(|c| {
+                    let wire = &wire;
+                    async move { c.get_many(wire).await }
+                })
+                .await
+            {
                 Ok(r) => r,
                 Err(e) if self.version == SnmpVersion::V1 && e.is_no_such_name() => {
                     let k = e.error_index().unwrap_or(0) as usize;
@@ -578,7 +624,13 @@ impl Session {
                 .iter()
                 .map(|o| async_snmp::Oid::from_slice(o.arcs()))
                 .collect();
-            let resp = match self.read(|| self.client.get_next_many(&wire)).await {
+            let resp = match self
+                .read(|c| {
+                    let wire = &wire;
+                    async move { c.get_next_many(wire).await }
+                })
+                .await
+            {
                 Ok(r) => r,
                 Err(e) if e.is_no_such_name() => {
                     let k = e.error_index().unwrap_or(0) as usize;
@@ -651,8 +703,10 @@ impl Session {
             .iter()
             .map(|(o, v)| (async_snmp::Oid::from_slice(o.as_ref()), v.to_wire()))
             .collect();
+        let learned = self.learned.load(std::sync::atomic::Ordering::Relaxed);
+        let client = self.client_of(learned).map_err(|e| self.error(&e, &ours))?;
         let resp = self
-            .bounded(self.client.set_many(&wire))
+            .bounded(client.set_many(&wire))
             .await
             .map_err(|e| self.error(&e, &ours))?;
         for (vb, oid) in resp.varbinds.iter().zip(&ours) {
@@ -670,6 +724,10 @@ impl Session {
     /// SET, then read the object back until `done` accepts what the device reports or
     /// `within` passes (never beyond the overall deadline). Returns the value read. The first
     /// read follows the SET at once; later ones come every `every`.
+    ///
+    /// A SET that an agent which has answered in this call leaves unanswered may have been
+    /// applied (the answer lost, or late): it is never sent again blindly, the object is read
+    /// as for any SET, and if the state never shows the error is the unanswered SET's.
     pub async fn set_and_confirm(
         &self,
         oid: &[u32],
@@ -678,9 +736,30 @@ impl Session {
         every: Duration,
         done: impl Fn(&Value) -> bool,
     ) -> Result<Value, SnmpError> {
-        self.set(oid, value).await?;
-        self.confirm(oid, value.to_string(), within, every, done)
-            .await
+        self.set_then_read(
+            self.set(oid, value),
+            self.confirm(oid, value.to_string(), within, every, done),
+        )
+        .await
+    }
+
+    /// Runs `set`, then `read` (the read-back of what it set). A SET left unanswered by an
+    /// agent that has answered before ([`SnmpError::WentSilent`]) may have been applied: `read`
+    /// runs all the same and decides; if it fails too, the SET's error is the one reported.
+    pub async fn set_then_read<T>(
+        &self,
+        set: impl Future<Output = Result<(), SnmpError>>,
+        read: impl Future<Output = Result<T, SnmpError>>,
+    ) -> Result<T, SnmpError> {
+        let unanswered = match set.await {
+            Ok(()) => None,
+            Err(e @ SnmpError::WentSilent { .. }) => {
+                tracing::debug!(snmp.target = %self.target, "no answer to the SET (it may have been applied): reading the state instead of sending it again");
+                Some(e)
+            }
+            Err(e) => return Err(e),
+        };
+        read.await.map_err(|e| unanswered.unwrap_or(e))
     }
 
     /// Reads `oid` until `done` accepts it or `within` passes; `wanted` describes the goal in
@@ -714,6 +793,22 @@ impl Session {
             tokio::time::sleep(every).await;
         }
     }
+}
+
+/// The session's client with per-try `timeout`, counted.
+fn build_client(
+    builder: &ClientBuilder,
+    timeout: Duration,
+    handle: &UdpHandle,
+    counters: &Arc<Counters>,
+) -> async_snmp::Result<SnmpClient> {
+    builder
+        .clone()
+        .request_timeout(timeout)
+        .build_with_transport(Counting {
+            inner: handle.clone(),
+            counters: Arc::clone(counters),
+        })
 }
 
 /// The probe socket of [`Session::probe`]: connected to `addr`, one empty datagram sent (an

@@ -78,7 +78,13 @@ impl Session {
                 .map(|o| async_snmp::Oid::from_slice(o.arcs()))
                 .collect();
             let varbinds = if self.version == SnmpVersion::V1 || self.getnext {
-                match self.read(|| self.client.get_next_many(&oids)).await {
+                match self
+                    .read(|c| {
+                        let oids = &oids;
+                        async move { c.get_next_many(oids).await }
+                    })
+                    .await
+                {
                     Ok(r) => r.varbinds,
                     // v1 ends a walk past the last object of the MIB with noSuchName on the
                     // varbind concerned: that column is over; ask again for the others.
@@ -101,7 +107,10 @@ impl Session {
             } else {
                 let reps = self.repetitions(active.len()).min(reps_cap);
                 match self
-                    .read(|| self.client.get_bulk(&oids, s as u32, reps))
+                    .read(|c| {
+                        let oids = &oids;
+                        async move { c.get_bulk(oids, s as u32, reps).await }
+                    })
                     .await
                 {
                     Ok(v) => v,

@@ -41,6 +41,20 @@ fn req(func: &str) -> String {
 }
 
 #[test]
+fn later_rounds_wait_longer_up_to_the_cap() {
+    let l = Limits::default();
+    let rounds: Vec<u128> = (0..6).map(|r| l.round_timeout(r).as_millis()).collect();
+    assert_eq!(rounds, [500, 1000, 2000, 4000, 4000, 4000]);
+    // Far rounds do not overflow.
+    assert_eq!(l.round_timeout(u32::MAX), Duration::from_secs(4));
+    let flat = Limits {
+        timeout_max: Duration::from_millis(100),
+        ..l
+    };
+    assert_eq!(flat.round_timeout(3), Duration::from_millis(500));
+}
+
+#[test]
 fn limits_defaults_and_overrides() {
     assert_eq!(Limits::from_lookup(|_| None).unwrap(), Limits::default());
     let l = Limits::from_lookup(|k| match k {
@@ -55,7 +69,21 @@ fn limits_defaults_and_overrides() {
     assert_eq!(l.retries, 0);
     assert_eq!(l.deadline, Duration::from_secs(5));
     assert_eq!(l.confirm, Duration::from_millis(2500));
+    // The cap defaults to 4 s; a cap under the first timeout is raised to it.
+    assert_eq!(l.timeout_max, Duration::from_secs(4));
+    let l = Limits::from_lookup(|k| match k {
+        "DCIH_TIMEOUT" => Some("2".into()),
+        "DCIH_TIMEOUT_MAX" => Some("1".into()),
+        _ => None,
+    })
+    .unwrap();
+    assert_eq!(l.timeout_max, Duration::from_secs(2));
     for (k, v, msg) in [
+        (
+            "DCIH_TIMEOUT_MAX",
+            "0",
+            "environment variable DCIH_TIMEOUT_MAX: expected a number of seconds above 0 and at most 3600, got '0'",
+        ),
         (
             "DCIH_TIMEOUT",
             "-1",
