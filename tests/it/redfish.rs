@@ -266,6 +266,43 @@ fn a_system_that_never_follows_is_named_within_the_limit() {
     );
 }
 
+/// A reset carried out whose answer is lost (the connection closed once it was sent): the
+/// handler does not send it again; it reads the system, which shows the state. A lost answer
+/// to a ForceRestart, which leaves the system on either way, stays an error.
+#[test]
+fn a_lost_answer_to_a_reset_is_read_back_never_resent() {
+    let s = Sushy::start();
+    assert_eq!(s.power_state(NODE), "Off");
+    s.fault(Some("lost-reset"));
+    let posts = |s: &Sushy| {
+        s.log()
+            .lines()
+            .filter(|l| l.starts_with("request POST") && l.ends_with("ComputerSystem.Reset"))
+            .count()
+    };
+    let a = call_env(
+        &s,
+        Func::PortOn,
+        PASSWORD,
+        &[("RUST_LOG", "redfish_power=debug")],
+    );
+    assert_eq!(power(&a), PortStatus::On, "{}", a.stderr);
+    assert!(a.stderr.contains("no answer to the reset"), "{}", a.stderr);
+    assert!(s.log().contains("reset carried out, its answer dropped"));
+    assert_eq!(posts(&s), 1, "{}", s.log());
+    assert_eq!(s.power_state(NODE), "On");
+    let a = call(&s, Func::PortReset);
+    let e = a.error();
+    assert_eq!(e.error_type, ErrorType::Connection, "{}", e.text);
+    assert!(
+        e.text.contains("broke during POST") && e.text.contains("it may have been carried out"),
+        "{}",
+        e.text
+    );
+    assert_eq!(posts(&s), 2, "{}", s.log());
+    s.fault(None);
+}
+
 #[test]
 fn a_broken_bmc_gives_the_right_error_inside_the_deadline() {
     let s = Sushy::start();

@@ -279,7 +279,8 @@ impl Sushy {
     }
 
     /// Makes every request after the service root fail as `kind` says (`500`, `html`, `hang`),
-    /// or, with `None`, answer again.
+    /// or every ComputerSystem.Reset be carried out and its answer lost (`lost-reset`); with
+    /// `None`, answer again.
     pub fn fault(&self, kind: Option<&str>) {
         let path = self.dir.path("fault");
         match kind {

@@ -64,6 +64,19 @@ pub enum RedfishError {
         /// `GET /redfish/v1/Systems`.
         request: String,
     },
+    /// A command sent on a connection that broke before its answer came: it may have been
+    /// carried out.
+    #[error(
+        "the connection to the BMC at {target} broke during {request} before its answer ({reason}): it may have been carried out"
+    )]
+    Broke {
+        /// `host:port`.
+        target: String,
+        /// `POST /redfish/v1/Systems/1/Actions/ComputerSystem.Reset`.
+        request: String,
+        /// The innermost cause.
+        reason: String,
+    },
     /// The credentials were refused.
     #[error(
         "the BMC at {target} refused user '{user}' (HTTP {status} to {request}): check user and pass"
@@ -118,6 +131,7 @@ impl From<RedfishError> for dci_protocol::Error {
         match e {
             RedfishError::Certificate { .. }
             | RedfishError::Connect { .. }
+            | RedfishError::Broke { .. }
             | RedfishError::Deadline { .. }
             | RedfishError::Credentials { .. } => dci_protocol::Error::connection(e),
             _ => dci_protocol::Error::unexpected_data(e),
@@ -355,6 +369,18 @@ impl Service {
                 return Err(RedfishError::Deadline {
                     target: self.target.clone(),
                     request,
+                });
+            }
+            // A command on a connection that was up (not a failure to connect) may have reached
+            // the BMC: say so, so that the caller reads the state instead of sending it again.
+            Ok(Err(e)) if method == Method::POST && !e.is_connect() => {
+                return Err(match self.transport_error(&e) {
+                    RedfishError::Connect { target, reason } => RedfishError::Broke {
+                        target,
+                        request,
+                        reason,
+                    },
+                    other => other,
                 });
             }
             Ok(Err(e)) => return Err(self.transport_error(&e)),

@@ -296,8 +296,13 @@ impl Call<'_> {
     }
 
     /// ComputerSystem.Reset with `reset_type`, refused before sending where the system lists
-    /// what it allows and this is not among it.
-    async fn reset(&mut self, s: &System, reset_type: &'static str) -> Result<(), Error> {
+    /// what it allows and this is not among it. The outer error is a refusal (nothing sent);
+    /// the inner one is the POST's own.
+    async fn reset(
+        &mut self,
+        s: &System,
+        reset_type: &'static str,
+    ) -> Result<Result<(), RedfishError>, Error> {
         let target = self.service.target().to_owned();
         let action = s.reset.clone().ok_or_else(|| PowerError::Resource {
             target: target.clone(),
@@ -315,10 +320,40 @@ impl Call<'_> {
             .into());
         }
         tracing::info!(system = %s.path, reset_type, "ComputerSystem.Reset");
-        self.service
+        Ok(self
+            .service
             .post(&action, &serde_json::json!({ "ResetType": reset_type }))
-            .await?;
-        Ok(())
+            .await)
+    }
+
+    /// [`Call::reset`], then the system read until it shows `wanted` ([`Call::confirm`]). A
+    /// reset whose answer is lost on the way (the connection broke, not while connecting) may have
+    /// been carried out: it is never sent again. Where the state tells (On, ForceOff,
+    /// GracefulShutdown) the system is read and decides; if it never shows, the error is the
+    /// lost answer's. A ForceRestart leaves the system on either way, so its lost answer stays
+    /// an error.
+    async fn reset_and_confirm(
+        &mut self,
+        s: &System,
+        wanted: Wanted,
+        reset_type: &'static str,
+    ) -> Result<PortStatus, Error> {
+        let restart = reset_type == "ForceRestart";
+        let unanswered = match self.reset(s, reset_type).await? {
+            Ok(()) => None,
+            Err(e @ RedfishError::Broke { .. }) if !restart => {
+                tracing::debug!(error = %e, "no answer to the reset (it may have been carried out): reading the system instead of sending it again");
+                Some(e)
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if restart {
+            // Give the BMC one poll to start the restart before reading On back.
+            tokio::time::sleep(POLL).await;
+        }
+        self.confirm(&s.path, wanted, reset_type)
+            .await
+            .map_err(|e| unanswered.map_or(e, Error::from))
     }
 
     /// Reads the system every [`POLL`] until its PowerState is `wanted`, or the confirmation
@@ -359,8 +394,7 @@ impl Call<'_> {
             Wanted::On => "On",
             Wanted::Off => self.options.off.reset_type(),
         };
-        self.reset(&s, reset).await?;
-        self.confirm(&path, wanted, reset).await
+        self.reset_and_confirm(&s, wanted, reset).await
     }
 
     async fn restart(&mut self) -> Result<PortStatus, Error> {
@@ -372,12 +406,7 @@ impl Call<'_> {
         } else {
             "ForceRestart"
         };
-        self.reset(&s, reset).await?;
-        if reset == "ForceRestart" {
-            // Give the BMC one poll to start the restart before reading On back.
-            tokio::time::sleep(POLL).await;
-        }
-        self.confirm(&path, Wanted::On, reset).await
+        self.reset_and_confirm(&s, Wanted::On, reset).await
     }
 }
 
