@@ -235,6 +235,20 @@ fn wrong_credentials_are_connection_errors() {
                 );
             });
         }
+        // A wrong privacy key draws no report from net-snmp (it fails to parse what it
+        // decrypted and drops it); the same user and authentication key without privacy,
+        // answered, name the privacy key after the tries.
+        let wrong_priv = &cases[1].1;
+        s.spawn(move || {
+            let a = crate::cisco_switch::call(wrong_priv, Func::Status, None, &[]);
+            let e = a.error();
+            assert_eq!(e.error_type, ErrorType::Connection);
+            assert!(
+                e.text.contains("wrong privacy passphrase or protocol"),
+                "{}",
+                e.text
+            );
+        });
         s.spawn(move || {
             let t = Target::community(ep, SnmpVersion::V2c, "not-the-community");
             fails(

@@ -42,6 +42,11 @@ pub struct Session {
     /// for the clients of later rounds ([`Session::read`]), which differ only in their per-try
     /// timeout. They share `client`'s v3 engine cache, so no round rediscovers the engine.
     builder: ClientBuilder,
+    /// On authPriv sessions, the same user and authentication key without privacy: asked once
+    /// when the agent answers but nothing of ours passes, to tell a wrong privacy key (it
+    /// answers this) from a wrong authentication key. net-snmp's agent sends no report for a
+    /// wrong privacy key; it only fails to parse what it decrypted.
+    auth_only: Option<ClientBuilder>,
     handle: UdpHandle,
     /// The clients of later rounds, by per-try timeout, built when first needed.
     slower: std::sync::Mutex<Vec<(Duration, SnmpClient)>>,
@@ -166,12 +171,26 @@ impl Session {
                     limits.retries
                 ),
             })?;
+        // Shared by the clients of later rounds: one engine discovery per session.
+        let engines = Arc::new(async_snmp::EngineCache::new());
         let mut builder = ClientBuilder::new(wire_auth(auth, instance)?)
             .retry(retry)
             // One multi-varbind GETNEXT per row on v1: never split a row over requests.
             .max_oids_per_request(128)
-            // Shared by the clients of later rounds: one engine discovery per session.
-            .engine_cache(Arc::new(async_snmp::EngineCache::new()));
+            .engine_cache(Arc::clone(&engines));
+        let auth_only = match without_privacy(auth) {
+            Some(a) => Some(
+                ClientBuilder::new(wire_auth(&a, instance)?)
+                    .retry(
+                        Retry::fixed(1, Duration::ZERO).map_err(|_| SnmpError::Config {
+                            reason: "one retry is more than the SNMP client allows".into(),
+                        })?,
+                    )
+                    .request_timeout(limits.timeout)
+                    .engine_cache(engines),
+            ),
+            None => None,
+        };
         if uses_des(auth) {
             builder = builder.des_salt_state(des_salt_state()?);
         }
@@ -199,6 +218,7 @@ impl Session {
         Ok(Session {
             client,
             builder,
+            auth_only,
             handle,
             slower: std::sync::Mutex::new(Vec::new()),
             learned: std::sync::atomic::AtomicU32::new(0),
@@ -301,6 +321,30 @@ impl Session {
         Ok(c)
     }
 
+    /// Whether the agent answers this session's user and authentication key without privacy
+    /// (a GET of sysUpTime, two tries): any authenticated answer, an error-status included,
+    /// proves both, which leaves the privacy key or protocol. False on other sessions.
+    async fn privacy_refused(&self) -> bool {
+        let Some(builder) = &self.auth_only else {
+            return false;
+        };
+        let Ok(client) = builder.clone().build_with_transport(Counting {
+            inner: self.handle.clone(),
+            counters: Arc::clone(&self.counters),
+        }) else {
+            return false;
+        };
+        let sys_uptime = async_snmp::Oid::from_slice(&[1, 3, 6, 1, 2, 1, 1, 3, 0]);
+        let answered =
+            match tokio::time::timeout_at(self.deadline.into(), client.get(&sys_uptime)).await {
+                Ok(Ok(_)) => true,
+                Ok(Err(e)) => Failure::Client(e).status().is_some(),
+                Err(_) => false,
+            };
+        tracing::debug!(snmp.target = %self.target, answered, "the same user and authentication key without privacy");
+        answered
+    }
+
     /// Resolves when the probe socket sees the host's port unreachable; never otherwise.
     async fn refused(&self) {
         let Some(probe) = &self.probe else {
@@ -360,7 +404,9 @@ impl Session {
                     && self.version == SnmpVersion::V3
                     && self.counters.snapshot().responses > answers_before + discovery =>
             {
-                Err(Failure::Rejected)
+                Err(Failure::Rejected {
+                    privacy: self.privacy_refused().await,
+                })
             }
             Ok(Err(e)) => Err(Failure::Client(e)),
             Err(_) => Err(Failure::Deadline),
@@ -387,7 +433,11 @@ impl Session {
                 target: self.target.clone(),
                 reason: r.words().to_owned(),
             },
-            Failure::Rejected => SnmpError::Auth {
+            Failure::Rejected { privacy: true } => SnmpError::Auth {
+                target: self.target.clone(),
+                reason: "it answers this user and authentication passphrase without privacy, but nothing encrypted with this privacy passphrase: wrong privacy passphrase or protocol".into(),
+            },
+            Failure::Rejected { privacy: false } => SnmpError::Auth {
                 target: self.target.clone(),
                 reason: "it answered, but no answer passed authentication and decryption (wrong authentication or privacy passphrase, or protocol?)".into(),
             },
@@ -849,8 +899,11 @@ pub(crate) enum Failure {
     Refused,
     /// The agent refused the credentials with a USM report.
     Report(UsmReport),
-    /// Answers came, none was accepted.
-    Rejected,
+    /// Answers came, none was accepted; `privacy`: the same user and authentication key
+    /// without privacy were answered, so the privacy key or protocol is what is wrong.
+    Rejected {
+        privacy: bool,
+    },
     Deadline,
 }
 
@@ -866,7 +919,10 @@ impl Failure {
         }
         match self {
             Failure::Client(e) => Some(inner(e)),
-            Failure::Rejected | Failure::Deadline | Failure::Refused | Failure::Report(_) => None,
+            Failure::Rejected { .. }
+            | Failure::Deadline
+            | Failure::Refused
+            | Failure::Report(_) => None,
         }
     }
 
@@ -971,6 +1027,27 @@ fn wire_auth(auth: &SnmpAuth, instance: Instance<'_>) -> Result<Auth, SnmpError>
             Auth::from(cfg)
         }
     })
+}
+
+/// authPriv credentials without their privacy part (authNoPriv); `None` for any other level.
+fn without_privacy(auth: &SnmpAuth) -> Option<SnmpAuth> {
+    match auth {
+        SnmpAuth::V3(usm) => match &usm.security {
+            UsmSecurity::AuthPriv {
+                auth_protocol,
+                auth,
+                ..
+            } => Some(SnmpAuth::V3(dci_protocol::Usm {
+                user: usm.user.clone(),
+                security: UsmSecurity::AuthNoPriv {
+                    auth_protocol: *auth_protocol,
+                    auth: auth.clone(),
+                },
+            })),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 fn uses_des(auth: &SnmpAuth) -> bool {
