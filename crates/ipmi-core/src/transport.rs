@@ -249,7 +249,7 @@ impl Transport {
                 target: self.target.clone(),
                 step,
                 tries,
-                timeout: self.limits.timeout,
+                timeout: self.limits.round_timeout(round),
                 hint: hints.silent,
             }
         })
