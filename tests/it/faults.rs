@@ -363,6 +363,34 @@ mod ipmi {
         );
     }
 
+    /// The answer to Close Session lost: the status is answered after that one try, not after
+    /// further rounds until the deadline.
+    #[test]
+    fn ipmi_a_lost_close_session_answer_costs_one_try() {
+        let sim = IpmiSim::start();
+        // ipmi15: Get Channel Authentication Capabilities, Get Session Challenge, Activate
+        // Session, Set Session Privilege Level, Get Chassis Status, Close Session. ipmi20: the
+        // cipher suite list (five pages), Open Session, RAKP 2, RAKP 4, Set Session Privilege
+        // Level, Get Chassis Status, Close Session.
+        for (handler, close) in [("ipmi15", 6), ("ipmi20", 11)] {
+            let proxy = FaultProxy::start(
+                sim.port(),
+                Faults {
+                    drop_answer: Some(close),
+                    ..Faults::default()
+                },
+            );
+            let a = call(handler, &proxy, Func::Status, &[("RUST_LOG", "ipmi_core=debug")]);
+            assert_eq!(power(&a), PortStatus::Off, "{handler}: {}", a.stderr);
+            assert!(
+                a.stderr.contains("closing the session failed"),
+                "{handler}: {}",
+                a.stderr
+            );
+            assert!(a.elapsed < Duration::from_secs(2), "{handler}: {:?}", a.elapsed);
+        }
+    }
+
     /// 30 % loss each way on six seeds: both IPMI handlers switch and read power.
     #[test]
     fn ipmi_crosses_30_percent_loss_each_way() {

@@ -1003,7 +1003,9 @@ impl Session {
             State::V15 { session_id, .. } => *session_id,
             State::V20 { bmc_sid, .. } => *bmc_sid,
         };
-        if let Err(e) = self.request_tries(&CLOSE_SESSION, &id.to_le_bytes(), Some(1)) {
+        // One try, never further rounds: a lost answer to Close Session is no reason to keep
+        // the caller waiting until the deadline.
+        if let Err(e) = self.once(|s| s.request_tries(&CLOSE_SESSION, &id.to_le_bytes(), Some(1))) {
             tracing::debug!(target: "ipmi_core", error = %e, "closing the session failed");
         }
         let stats = self.stats();
