@@ -380,14 +380,23 @@ mod ipmi {
                     ..Faults::default()
                 },
             );
-            let a = call(handler, &proxy, Func::Status, &[("RUST_LOG", "ipmi_core=debug")]);
+            let a = call(
+                handler,
+                &proxy,
+                Func::Status,
+                &[("RUST_LOG", "ipmi_core=debug")],
+            );
             assert_eq!(power(&a), PortStatus::Off, "{handler}: {}", a.stderr);
             assert!(
                 a.stderr.contains("closing the session failed"),
                 "{handler}: {}",
                 a.stderr
             );
-            assert!(a.elapsed < Duration::from_secs(2), "{handler}: {:?}", a.elapsed);
+            assert!(
+                a.elapsed < Duration::from_secs(2),
+                "{handler}: {:?}",
+                a.elapsed
+            );
         }
     }
 

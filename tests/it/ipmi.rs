@@ -267,8 +267,15 @@ fn nothing_listening_and_a_silent_bmc_fail_inside_the_deadline() {
         let a = call_at(handler, &silent_at, Func::PortOn, &ADMIN, FAST_FAIL);
         let e = a.error();
         assert_eq!(e.error_type, ErrorType::Connection);
+        // Until the BMC first answers, its steps share one exchange's tries: ipmi20's cipher
+        // suite list takes one and one is kept for the question after Open Session.
+        let tries = if handler == "ipmi20" {
+            "after 1 try of 300 ms"
+        } else {
+            "after 2 tries of 300 ms"
+        };
         assert!(
-            e.text.contains("no answer from the BMC") && e.text.contains("after 2 tries of 300 ms"),
+            e.text.contains("no answer from the BMC") && e.text.contains(tries),
             "{handler}: {}",
             e.text
         );

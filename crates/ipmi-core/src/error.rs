@@ -32,7 +32,7 @@ pub enum IpmiError {
         reason: String,
     },
     /// Nothing came back in time.
-    #[error("no answer from the BMC at {target} to {step} after {tries} tries of {} each ({hint})", fmt_duration(*timeout))]
+    #[error("no answer from the BMC at {target} to {step} after {tries} {} of {} each ({hint})", if *tries == 1 { "try" } else { "tries" }, fmt_duration(*timeout))]
     NoAnswer {
         /// `host:port`.
         target: String,

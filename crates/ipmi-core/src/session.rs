@@ -616,7 +616,9 @@ impl Session {
         let privilege = options.privilege.to_wire();
         let suites = self.suites(options)?;
 
-        // Open Session: propose each suite in turn until the BMC takes one.
+        // Open Session: propose each suite in turn until the BMC takes one. Of the tries a BMC
+        // that has not answered yet gets, one is kept for the question that follows silence.
+        self.transport.reserve_silent_try();
         let mut taken = None;
         for (k, &suite) in suites.iter().enumerate() {
             let tag = k as u8;

@@ -65,6 +65,9 @@ pub(crate) struct Transport {
     /// (`persist` false) waits per try as long as that round did, so a slow BMC is not taken
     /// for a silent one.
     learned: u32,
+    /// Tries sent before the BMC first answered: together they get the tries of one exchange,
+    /// so a BMC that never answers is reported as fast however many steps were tried.
+    silent_tries: u32,
 }
 
 impl Transport {
@@ -96,12 +99,21 @@ impl Transport {
             persist: true,
             rounds: 0,
             learned: 0,
+            silent_tries: 0,
         })
     }
 
     /// Tries of every exchange: the first and the retries.
     pub fn tries(&self) -> u32 {
         self.limits.retries + 1
+    }
+
+    /// Keeps one of the tries a BMC that has not answered yet gets in all for a later step
+    /// (the question that tells why it is silent); nothing once it has answered.
+    pub fn reserve_silent_try(&mut self) {
+        if self.received == 0 {
+            self.silent_tries += 1;
+        }
     }
 
     /// The deadline error for `step`.
@@ -138,6 +150,15 @@ impl Transport {
         let mut buf = [0u8; MAX_DATAGRAM];
         let mut unauthenticated = false;
         let mut refused = false;
+        // Until the BMC first answers, every step shares one exchange's tries (at least one
+        // each).
+        let tries = if self.received == 0 {
+            tries
+                .min((self.limits.retries + 1).saturating_sub(self.silent_tries))
+                .max(1)
+        } else {
+            tries
+        };
         let mut left = tries;
         // Rounds of tries of this exchange: each waits twice as long per try as the one
         // before, up to the cap (`DCIH_TIMEOUT_MAX`). One that may not take more rounds starts
@@ -170,6 +191,9 @@ impl Transport {
             let until = (now + self.limits.round_timeout(round)).min(self.deadline);
             let packet = build();
             self.sent += 1;
+            if self.received == 0 {
+                self.silent_tries += 1;
+            }
             if let Err(e) = self.socket.send(&packet) {
                 if e.kind() == ErrorKind::ConnectionRefused {
                     // The ICMP error of an earlier datagram, reported on this call: nothing
