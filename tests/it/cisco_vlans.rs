@@ -614,7 +614,7 @@ fn a_silent_vlan_ends_that_vlan_not_the_call_on_v2c_and_v3() {
         assert_eq!(warning.len(), 1, "{}", a.stderr);
         assert!(warning[0].contains(why), "{}", a.stderr);
         // Inside the deadline of 5 s: one try for the silent VLAN, the others read meanwhile.
-        assert!(elapsed < Duration::from_secs(4), "{elapsed:?}");
+        assert!(elapsed < Duration::from_secs(4), "{elapsed:?} {}", a.stderr);
     }
 }
 

@@ -31,6 +31,9 @@ pub(crate) struct Counters {
     bytes_received: AtomicU64,
     /// The last of the USM's terminal reports seen (the N of usmStats N .0), 0 for none.
     report: std::sync::atomic::AtomicU8,
+    /// Responses that were the SNMPv3 handshake (usmStatsUnknownEngineIDs and
+    /// usmStatsNotInTimeWindows reports): any v3 agent sends them, they answer no request.
+    handshakes: AtomicU64,
 }
 
 /// The USM statistics whose report ends an SNMPv3 exchange (RFC 3414, section 3.2): the agent
@@ -82,13 +85,14 @@ impl UsmReport {
 /// varbind.
 const USM_STATS: [u8; 8] = [0x2B, 0x06, 0x01, 0x06, 0x03, 0x0F, 0x01, 0x01];
 
-/// The terminal USM report in a datagram, found by its varbind's OID (reports are sent
-/// unencrypted, so the OID is in clear).
-fn usm_report(bytes: &[u8]) -> Option<u8> {
+/// The usmStats arc (1 to 6) of the report in a datagram, found by its varbind's OID (reports
+/// are sent unencrypted, so the OID is in clear).
+fn usm_stats(bytes: &[u8]) -> Option<u8> {
     bytes
         .windows(USM_STATS.len() + 3)
         .find(|w| w[0] == 0x06 && w[1] == 0x0A && w[2..10] == USM_STATS)
-        .and_then(|w| UsmReport::from_arc(w[10]).map(|_| w[10]))
+        .map(|w| w[10])
+        .filter(|n| (1..=6).contains(n))
 }
 
 impl Counters {
@@ -101,9 +105,25 @@ impl Counters {
         self.responses.fetch_add(1, Ordering::Relaxed);
         self.bytes_received
             .fetch_add(bytes.len() as u64, Ordering::Relaxed);
-        if let Some(n) = usm_report(bytes) {
-            self.report.store(n, Ordering::Relaxed);
+        match usm_stats(bytes) {
+            Some(2 | 4) => {
+                self.handshakes.fetch_add(1, Ordering::Relaxed);
+            }
+            Some(n) => self.report.store(n, Ordering::Relaxed),
+            None => {}
         }
+    }
+
+    /// Responses other than the SNMPv3 handshake: answers (or refusals) of our requests.
+    pub(crate) fn answers(&self) -> u64 {
+        self.responses
+            .load(Ordering::Relaxed)
+            .saturating_sub(self.handshakes.load(Ordering::Relaxed))
+    }
+
+    /// Handshake reports received (the agent speaks SNMPv3 to this engine).
+    pub(crate) fn handshakes(&self) -> u64 {
+        self.handshakes.load(Ordering::Relaxed)
     }
 
     /// The terminal USM report seen, if any.

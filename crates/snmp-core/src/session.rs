@@ -64,9 +64,6 @@ pub struct Session {
     pub(crate) max_repetitions: Option<u32>,
     /// Walk with GETNEXT whatever the version ([`Session::walk_with_getnext`]).
     pub(crate) getnext: bool,
-    /// Whether an exchange has been made (on v3 the first one starts with engine discovery,
-    /// whose answer is no sign that the request itself was answered).
-    exchanged: std::sync::atomic::AtomicBool,
     /// Reads sent again after a timeout, once the agent had answered.
     pub(crate) rounds: std::sync::atomic::AtomicU32,
     /// A socket connected to the agent's address, which sent it one empty datagram: the
@@ -178,7 +175,9 @@ impl Session {
             // One multi-varbind GETNEXT per row on v1: never split a row over requests.
             .max_oids_per_request(128)
             .engine_cache(Arc::clone(&engines));
-        let auth_only = match without_privacy(auth) {
+        // Not on another context: an agent without that context is silent to both, and the
+        // default instance has told a wrong key already.
+        let auth_only = match without_privacy(auth).filter(|_| instance == Instance::Default) {
             Some(a) => Some(
                 ClientBuilder::new(wire_auth(&a, instance)?)
                     .retry(
@@ -230,7 +229,6 @@ impl Session {
             limits: *limits,
             max_repetitions,
             getnext: false,
-            exchanged: std::sync::atomic::AtomicBool::new(false),
             rounds: std::sync::atomic::AtomicU32::new(0),
             probe: probe(addr).await,
         })
@@ -279,7 +277,7 @@ impl Session {
     {
         let mut round = 0u32;
         loop {
-            let answered = self.counters.snapshot().responses > 0;
+            let answered = self.counters.answers() > 0;
             match self.bounded(make(self.client_of(round)?)).await {
                 Ok(v) => {
                     self.learned
@@ -381,13 +379,9 @@ impl Session {
         &self,
         fut: impl Future<Output = async_snmp::Result<T>>,
     ) -> Result<T, Failure> {
-        let answers_before = self.counters.snapshot().responses;
-        // The engine discovery of a v3 session's first exchange is answered by any agent that
-        // speaks v3: that answer says nothing of the request's.
-        let first = !self
-            .exchanged
-            .swap(true, std::sync::atomic::Ordering::Relaxed);
-        let discovery = u64::from(first && self.version == SnmpVersion::V3);
+        // The SNMPv3 handshake (engine discovery, time synchronisation) is answered by any agent
+        // that speaks v3: those reports are not counted as answers.
+        let answers_before = self.counters.answers();
         let exchange = tokio::time::timeout_at(self.deadline.into(), fut);
         let result = tokio::select! {
             biased;
@@ -402,11 +396,22 @@ impl Session {
             Ok(Err(e))
                 if matches!(*e, async_snmp::Error::Timeout { .. })
                     && self.version == SnmpVersion::V3
-                    && self.counters.snapshot().responses > answers_before + discovery =>
+                    && self.counters.answers() > answers_before =>
             {
                 Err(Failure::Rejected {
                     privacy: self.privacy_refused().await,
                 })
+            }
+            // The agent did the handshake but never answered a request of this session: on
+            // authPriv, a wrong privacy key draws no report from net-snmp; ask without privacy.
+            Ok(Err(e))
+                if matches!(*e, async_snmp::Error::Timeout { .. })
+                    && self.version == SnmpVersion::V3
+                    && answers_before == 0
+                    && self.counters.handshakes() > 0
+                    && self.privacy_refused().await =>
+            {
+                Err(Failure::Rejected { privacy: true })
             }
             Ok(Err(e)) => Err(Failure::Client(e)),
             Err(_) => Err(Failure::Deadline),
@@ -417,9 +422,9 @@ impl Session {
     pub(crate) fn error(&self, f: &Failure, oids: &[Oid]) -> SnmpError {
         match f {
             // The deadline came while an agent that had answered kept silent: say that.
-            Failure::Deadline if self.counters.snapshot().responses > 0 => SnmpError::WentSilent {
+            Failure::Deadline if self.counters.answers() > 0 => SnmpError::WentSilent {
                 target: self.target.clone(),
-                answers: self.counters.snapshot().responses,
+                answers: self.counters.answers(),
                 rounds: self.rounds.load(std::sync::atomic::Ordering::Relaxed),
             },
             Failure::Deadline => SnmpError::Deadline {
@@ -457,7 +462,7 @@ impl Session {
             },
             E::Exchange { source, .. } => self.client_error(source, oids),
             E::Timeout { retries, .. } => {
-                let answers = self.counters.snapshot().responses;
+                let answers = self.counters.answers();
                 let udp = self.transport.stats();
                 if answers > 0 {
                     SnmpError::WentSilent {
