@@ -400,6 +400,29 @@ mod ipmi {
         }
     }
 
+    /// Everything ipmi20 hears first lost (the cipher suite list's one try, Open Session's
+    /// tries): the question after silence is answered, so the BMC is there and Open Session is
+    /// proposed again; the status comes through.
+    #[test]
+    fn ipmi20_a_silent_start_on_a_lossy_path_is_not_the_end() {
+        let sim = IpmiSim::start();
+        let proxy = FaultProxy::start(
+            sim.port(),
+            Faults {
+                drop_answers: 1..6,
+                ..Faults::default()
+            },
+        );
+        let a = call(
+            "ipmi20",
+            &proxy,
+            Func::Status,
+            &[("RUST_LOG", "ipmi_core=debug")],
+        );
+        assert_eq!(power(&a), PortStatus::Off, "{}", a.stderr);
+        assert!(a.stderr.contains("proposing again"), "{}", a.stderr);
+    }
+
     /// 30 % loss each way on six seeds: both IPMI handlers switch and read power.
     #[test]
     fn ipmi_crosses_30_percent_loss_each_way() {

@@ -627,17 +627,26 @@ impl Session {
                 &v20::open_session_request(tag, privilege, console_sid, suite),
             );
             let step = "RMCP+ Open Session Request";
-            let result = self.setup_exchange(
-                step,
-                &request,
-                v20::payload::OPEN_SESSION_RESPONSE,
-                v20::parse_open_session_response,
-                (tag, console_sid),
-                None,
-            );
-            let open = match result {
+            let open_session = |s: &mut Session| {
+                s.setup_exchange(
+                    step,
+                    &request,
+                    v20::payload::OPEN_SESSION_RESPONSE,
+                    v20::parse_open_session_response,
+                    (tag, console_sid),
+                    None,
+                )
+            };
+            let open = match open_session(self) {
                 Ok(r) => r,
-                Err(e @ IpmiError::NoAnswer { .. }) => return Err(self.diagnose_v20(e)),
+                // Silence: the question that tells a BMC speaking only IPMI 1.5. A BMC that
+                // answers it and offers 2.0 is there, on a lossy path: Open Session again, now
+                // with the rounds of a BMC that has answered.
+                Err(e @ IpmiError::NoAnswer { .. }) => {
+                    self.diagnose_v20(e)?;
+                    tracing::debug!(target: "ipmi_core", "Open Session unanswered, but the BMC answered and offers IPMI 2.0: proposing again");
+                    open_session(self)?
+                }
                 Err(e) => return Err(e),
             };
             let refused = matches!(open.status, 0x04 | 0x05 | 0x10 | 0x11);
@@ -750,17 +759,19 @@ impl Session {
     }
 
     /// After Open Session went unanswered: one Get Channel Authentication Capabilities, to tell a
-    /// BMC that speaks only IPMI 1.5 from one that is not there.
-    fn diagnose_v20(&mut self, silent: IpmiError) -> IpmiError {
+    /// BMC that speaks only IPMI 1.5 from one that is not there. `Ok` when it answers and offers
+    /// IPMI 2.0 (it is there: the Open Session answers were lost); else the error to report.
+    fn diagnose_v20(&mut self, silent: IpmiError) -> Result<(), IpmiError> {
         match self.channel_auth_capabilities(&[0x8E, 0x0E], Privilege::User, 1) {
             Ok(caps) if caps[1] & 0x80 == 0 || caps.get(3).is_some_and(|b| b & 0x02 == 0) => {
-                IpmiError::VersionNotOffered {
+                Err(IpmiError::VersionNotOffered {
                     target: self.transport.target.clone(),
                     version: "IPMI 2.0 (RMCP+)",
                     other: "ipmi15",
-                }
+                })
             }
-            _ => silent,
+            Ok(_) => Ok(()),
+            Err(_) => Err(silent),
         }
     }
 
