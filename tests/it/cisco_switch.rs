@@ -209,8 +209,20 @@ pub(crate) fn call_bin(
         func,
         device: target.device.clone(),
         port,
+        readings: dci_protocol::Readings::NONE,
         ignored: Vec::new(),
     };
+    call_request(name, target, &request, env)
+}
+
+/// Runs handler `name` (behind `target`'s prefix) with `request`, as DCImanager does.
+pub(crate) fn call_request(
+    name: &str,
+    target: &Target,
+    request: &Request,
+    env: &[(&str, &str)],
+) -> Answer {
+    let func = request.func;
     let handler = bin(name);
     let (exe, args): (PathBuf, Vec<String>) = match target.prefix.split_first() {
         None => (handler, Vec::new()),

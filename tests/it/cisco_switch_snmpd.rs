@@ -89,6 +89,7 @@ fn judge(
         func,
         device: target.device.clone(),
         port: None,
+        readings: dci_protocol::Readings::NONE,
         ignored: Vec::new(),
     };
     let mut wrong: Vec<String> = shape::check(info, &request, r)

@@ -9,6 +9,7 @@ mod harness;
 mod ipmi;
 mod ipmi17;
 mod malformed;
+mod pdu_readings;
 mod pdus;
 mod profile_pdus;
 mod redfish;

@@ -281,6 +281,35 @@ impl Pdu {
             })
             .collect()
     }
+
+    /// What `statistics` must answer when a request asks for `<readings>current energy`
+    /// (DCImanager 6): beside the watts, each outlet's current in A and energy in kWh where
+    /// the family's MIB has them (RPCM: current only; APC: watts only), from the raw values
+    /// [`write_outlet`] records and the units the MIBs give them.
+    pub fn expected_readings(&self) -> Vec<PortState> {
+        self.outlets
+            .iter()
+            .map(|o| {
+                let load = f64::from(o.load);
+                let milliamps = f64::from(o.load * 1000 / 230) / 1000.0;
+                let hundredths = f64::from(o.load * 100 / 230) / 100.0;
+                let kwh = f64::from(o.load * 100) / 1000.0;
+                let watts = o.metered.then_some(load);
+                let mut p = PortState::new(self.identity(o.n));
+                (p.power, p.current, p.energy) = match self.kind {
+                    Kind::Rpcm => (None, Some(f64::from(o.load * 10) / 1000.0), None),
+                    Kind::ApcRpdu2 { metered: true } => (watts, None, None),
+                    Kind::Eaton { .. } => (watts, Some(milliamps), Some(kwh)),
+                    Kind::RaritanPdu2 { .. } | Kind::RaritanPx => {
+                        (Some(load), Some(milliamps), Some(kwh))
+                    }
+                    Kind::Sentry4 | Kind::Sentry3 => (watts, Some(hundredths), Some(kwh)),
+                    _ => (None, None, None),
+                };
+                p
+            })
+            .collect()
+    }
 }
 
 fn descr(kind: Kind) -> &'static str {

@@ -257,6 +257,7 @@ impl Suite<'_> {
             func,
             device: self.device.clone(),
             port,
+            readings: dci_protocol::Readings::NONE,
             ignored: Vec::new(),
         }
     }

@@ -20,7 +20,7 @@ use clap::{Args, Parser, Subcommand};
 use dci_harness::{Outcome, RunError, Runner, Transcript, exit_text, fmt_elapsed};
 use dci_protocol::{
     AuthLevel, AuthProtocol, Document, Duplex, Endpoint, Func, MappedVlan, PrivProtocol, PvlanType,
-    SnmpVersion, Speed, VlanId, VlanList,
+    Readings, SnmpVersion, Speed, VlanId, VlanList,
 };
 
 const EXIT_CODES: &str = "\
@@ -251,6 +251,11 @@ struct CallArgs {
         help_heading = "Port"
     )]
     mapped_vlan: Option<MappedVlan>,
+
+    /// statistics: readings to add beside the watts, as DCImanager 6's adapter asks
+    /// (current in A, energy in kWh): current, energy or current,energy
+    #[arg(long, value_name = "LIST")]
+    readings: Option<Readings>,
 
     /// Print the request on standard error before sending it, secrets shown as ***
     #[arg(long)]

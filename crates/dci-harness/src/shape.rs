@@ -17,7 +17,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 use dci_protocol::{
-    DeviceType, EqValue, Func, IPMI_PORT, Info, PortState, PortStatus, Request, Response,
+    DeviceType, EqValue, Func, IPMI_PORT, Info, PortState, PortStatus, Reading, Request, Response,
 };
 
 /// One way a response does not fit its call.
@@ -182,7 +182,10 @@ pub fn check(info: &Info, request: &Request, response: &Response) -> Vec<Violati
     let mut v = Vec::new();
     let func = request.func;
     let ty = info.device_type;
-    if !info.supports(func) {
+    // A statistics request asking for readings (DCImanager 6) may be served by a handler that
+    // does not declare statistics for DCImanager 5; whether it gives them, only it knows.
+    let extension = func == Func::Statistics && !request.readings.is_empty();
+    if !info.supports(func) && !extension {
         v.push(Violation::NotDeclared { func });
     }
     if !ty.allows(func) {
@@ -228,6 +231,7 @@ pub fn check(info: &Info, request: &Request, response: &Response) -> Vec<Violati
                 &[]
             };
             every_port(ports, fields, &mut v);
+            unasked_readings(request, ports, &mut v);
         }
         Func::MacList => every_port(ports, &[], &mut v),
         Func::PortOn | Func::PortOff | Func::PortReset => {
@@ -376,6 +380,25 @@ fn every_port(ports: &[PortState], fields: &[&'static str], v: &mut Vec<Violatio
             v.push(Violation::DuplicateIdentity {
                 identity: port.identity.clone(),
             });
+        }
+    }
+}
+
+/// A reading the request did not ask for: DCImanager 5's answer must stay as it always was.
+fn unasked_readings(request: &Request, ports: &[PortState], v: &mut Vec<Violation>) {
+    for p in ports {
+        for (reading, field, value) in [
+            (Reading::Current, "current", p.current),
+            (Reading::Energy, "energy", p.energy),
+        ] {
+            if let Some(got) = value.filter(|_| !request.readings.contains(reading)) {
+                v.push(Violation::WrongValue {
+                    identity: p.identity.clone(),
+                    field,
+                    expected: "absent (the request did not ask for it in <readings>)".into(),
+                    got: got.to_string(),
+                });
+            }
         }
     }
 }

@@ -169,6 +169,12 @@ pub enum FieldErrorKind {
         /// The reason, e.g. "for SNMP v3".
         because: &'static str,
     },
+    /// An element that only one function takes.
+    #[error("only '{func}' takes this element")]
+    OnlyFor {
+        /// The function.
+        func: Func,
+    },
     /// A port identity this kind of device cannot have.
     #[error("'{got}' is not a port of this device ({allowed})")]
     WrongPort {

@@ -39,7 +39,7 @@ pub use runtime::{
 };
 pub use values::{
     AuthLevel, AuthProtocol, Duplex, Endpoint, Host, MacAddr, MappedVlan, PortStatus, PrivProtocol,
-    PvlanType, Secret, SnmpVersion, Speed, ValueError, VlanId, VlanList,
+    PvlanType, Reading, Readings, Secret, SnmpVersion, Speed, ValueError, VlanId, VlanList,
 };
 
 #[cfg(test)]

@@ -82,11 +82,17 @@ fn request() -> impl Strategy<Value = String> {
         ),
         elements(DEVICE),
         prop::option::of(elements(PORT)),
+        prop::option::of(prop::sample::select(
+            &["current", "energy", "energy, current", " ", "watts"][..],
+        )),
     )
-        .prop_map(|(func, device, port)| {
+        .prop_map(|(func, device, port, readings)| {
             format!(
-                "<doc><func>{func}</func><device_params>{device}</device_params>{}</doc>",
+                "<doc><func>{func}</func><device_params>{device}</device_params>{}{}</doc>",
                 port.map(|p| format!("<port>{p}</port>"))
+                    .unwrap_or_default(),
+                readings
+                    .map(|r| format!("<readings>{r}</readings>"))
                     .unwrap_or_default()
             )
         })

@@ -9,8 +9,8 @@
 use crate::error::{FieldError, FieldErrorKind};
 use crate::info::{DeviceType, Func, Info, Requirement, join};
 use crate::values::{
-    AuthLevel, AuthProtocol, Duplex, Endpoint, MappedVlan, PrivProtocol, PvlanType, Secret,
-    SnmpVersion, Speed, VlanId, VlanList, parse_trunk, shown, trunk_str,
+    AuthLevel, AuthProtocol, Duplex, Endpoint, MappedVlan, PrivProtocol, PvlanType, Readings,
+    Secret, SnmpVersion, Speed, VlanId, VlanList, parse_trunk, shown, trunk_str,
 };
 use crate::xml::{self, Writer};
 
@@ -81,6 +81,8 @@ pub struct Request {
     pub device: DeviceParams,
     /// `port`, when present.
     pub port: Option<PortParams>,
+    /// `readings` (an extension for DCImanager 6): what `statistics` should add to the watts.
+    pub readings: Readings,
     /// Paths of elements the protocol does not define; ignored, and logged by the runtime.
     pub ignored: Vec<String>,
 }
@@ -144,8 +146,9 @@ pub struct VlanChange {
 pub enum Operation {
     /// `status`.
     Status,
-    /// `statistics`.
-    Statistics,
+    /// `statistics`, with the readings asked for that the handler gives (none from
+    /// DCImanager 5).
+    Statistics(Readings),
     /// `port_on`.
     PortOn(PortId),
     /// `port_off`.
@@ -167,7 +170,7 @@ impl Operation {
     pub fn func(&self) -> Func {
         match self {
             Operation::Status => Func::Status,
-            Operation::Statistics => Func::Statistics,
+            Operation::Statistics(_) => Func::Statistics,
             Operation::PortOn(_) => Func::PortOn,
             Operation::PortOff(_) => Func::PortOff,
             Operation::PortReset(_) => Func::PortReset,
@@ -288,6 +291,7 @@ impl Request {
             func,
             device: DeviceParams::default(),
             port: None,
+            readings: Readings::NONE,
             ignored: Vec::new(),
         }
     }
@@ -300,7 +304,7 @@ impl Request {
         let mut ignored = Vec::new();
         for child in xml::elements(root) {
             let name = child.tag_name().name();
-            if !matches!(name, "func" | "device_params" | "port") {
+            if !matches!(name, "func" | "device_params" | "port" | "readings") {
                 ignored.push(shown(name));
             }
         }
@@ -323,10 +327,21 @@ impl Request {
         let port = xml::only_child(root, "port", "port")?
             .map(|node| parse_port(node, &mut ignored))
             .transpose()?;
+        let readings: Readings =
+            xml::child_value(root, "readings", "readings")?.unwrap_or_default();
+        if !readings.is_empty() && func != Func::Statistics {
+            return Err(FieldError::new(
+                "readings",
+                FieldErrorKind::OnlyFor {
+                    func: Func::Statistics,
+                },
+            ));
+        }
         Ok(Request {
             func,
             device,
             port,
+            readings,
             ignored,
         })
     }
@@ -334,7 +349,18 @@ impl Request {
     /// Checks the whole request against what the handler declares and builds the [`Call`]. No
     /// part of the device is touched before this succeeds.
     pub fn validate(&self, info: &Info) -> Result<Call, FieldError> {
-        if !info.supports(self.func) {
+        self.validate_giving(info, Readings::NONE)
+    }
+
+    /// [`Request::validate`] for a handler whose `statistics` gives `readings` when asked. A
+    /// `statistics` request asking for one of them is served even where `-info` does not
+    /// declare `statistics` (a PDU that meters current but not watts has nothing for
+    /// DCImanager 5); the readings asked that the handler does not give are left out.
+    pub fn validate_giving(&self, info: &Info, readings: Readings) -> Result<Call, FieldError> {
+        let asked = self.readings.and(readings);
+        let served =
+            info.supports(self.func) || (self.func == Func::Statistics && !asked.is_empty());
+        if !served {
             return Err(FieldError::new(
                 "func",
                 FieldErrorKind::UnsupportedFunc {
@@ -385,11 +411,11 @@ impl Request {
                 &d.telnet_pass,
             ),
         };
-        let op = self.operation(info.device_type)?;
+        let op = self.operation(info.device_type, asked)?;
         Ok(Call { device, op })
     }
 
-    fn operation(&self, device_type: DeviceType) -> Result<Operation, FieldError> {
+    fn operation(&self, device_type: DeviceType, asked: Readings) -> Result<Operation, FieldError> {
         let port = self.port.as_ref();
         let identity = || -> Result<PortId, FieldError> {
             let given = port.and_then(|p| p.identity.as_deref());
@@ -414,7 +440,7 @@ impl Request {
         }
         Ok(match self.func {
             Func::Status => Operation::Status,
-            Func::Statistics => Operation::Statistics,
+            Func::Statistics => Operation::Statistics(asked),
             Func::MacList => Operation::MacList,
             Func::PortOn => Operation::PortOn(identity()?),
             Func::PortOff => Operation::PortOff(identity()?),
@@ -494,6 +520,9 @@ impl Request {
             opt(&mut w, "vlan_pvlan", p.vlan_pvlan);
             opt(&mut w, "mapped_vlan", p.mapped_vlan);
             w.close();
+        }
+        if !self.readings.is_empty() {
+            w.value("readings", self.readings);
         }
         w.finish()
     }

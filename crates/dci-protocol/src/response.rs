@@ -37,6 +37,10 @@ pub struct PortState {
     pub txpackets: Option<u64>,
     /// `power`, in watts.
     pub power: Option<f64>,
+    /// `current`, in amperes (only when a `statistics` request asks for it: DCImanager 6).
+    pub current: Option<f64>,
+    /// `energy`, in kilowatt-hours (only when a `statistics` request asks for it: DCImanager 6).
+    pub energy: Option<f64>,
     /// `vlan_id`.
     pub vlan_id: Option<VlanId>,
     /// `vlan_name`.
@@ -161,8 +165,14 @@ fn write_port(w: &mut Writer, p: &PortState) {
             w.value(name, v);
         }
     }
-    if let Some(v) = p.power {
-        w.value("power", Float(v));
+    for (name, v) in [
+        ("power", p.power),
+        ("current", p.current),
+        ("energy", p.energy),
+    ] {
+        if let Some(v) = v {
+            w.value(name, Float(v));
+        }
     }
     if let Some(v) = p.vlan_id {
         w.value("vlan_id", v);
@@ -263,6 +273,8 @@ fn parse_port(node: roxmltree::Node<'_, '_>) -> Result<PortState, FieldError> {
         rxpackets: counter(node, "rxpackets", "port/rxpackets")?,
         txpackets: counter(node, "txpackets", "port/txpackets")?,
         power: float(node, "power", "port/power")?,
+        current: float(node, "current", "port/current")?,
+        energy: float(node, "energy", "port/energy")?,
         vlan_id: xml::child_value(node, "vlan_id", "port/vlan_id")?,
         vlan_name: xml::child_text(node, "vlan_name", "port/vlan_name")?,
         macs: Vec::new(),
@@ -284,8 +296,8 @@ fn parse_port(node: roxmltree::Node<'_, '_>) -> Result<PortState, FieldError> {
                 );
             }
             "identity" | "description" | "admin_status" | "oper_status" | "speed" | "duplex"
-            | "rxbytes" | "txbytes" | "rxpackets" | "txpackets" | "power" | "vlan_id"
-            | "vlan_name" | "is_trunk" | "trunk_members" => {}
+            | "rxbytes" | "txbytes" | "rxpackets" | "txpackets" | "power" | "current"
+            | "energy" | "vlan_id" | "vlan_name" | "is_trunk" | "trunk_members" => {}
             other => return Err(unknown("port", other)),
         }
     }

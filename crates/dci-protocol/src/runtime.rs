@@ -20,7 +20,7 @@ use crate::error::{Error, ErrorDoc, FieldError, FieldErrorKind};
 use crate::info::{Func, Info};
 use crate::request::{Call, Device, Operation, PortId, Request, VlanChange};
 use crate::response::{PortState, Response};
-use crate::values::{Duplex, Speed};
+use crate::values::{Duplex, Readings, Speed};
 
 /// The largest request read from stdin. DCImanager's requests are a few hundred bytes; anything
 /// near this is not a request.
@@ -152,6 +152,7 @@ impl Limits {
 pub struct Context {
     device: Device,
     limits: Limits,
+    readings: Readings,
     started: Instant,
 }
 
@@ -161,8 +162,20 @@ impl Context {
         Context {
             device,
             limits,
+            readings: Readings::NONE,
             started: Instant::now(),
         }
+    }
+
+    /// The same context, for a `statistics` call asked to add `readings`.
+    pub fn with_readings(self, readings: Readings) -> Context {
+        Context { readings, ..self }
+    }
+
+    /// The readings this `statistics` call adds to the watts (the DCImanager 6 extension;
+    /// none from DCImanager 5): only ones the handler's [`Handler::readings`] gives.
+    pub fn readings(&self) -> Readings {
+        self.readings
     }
 
     /// The device: its address and the credentials its protocol needs.
@@ -207,10 +220,16 @@ pub trait Handler {
         Self::INFO
     }
 
+    /// The readings `statistics` adds beside the watts when a request asks for them
+    /// (`<readings>`, the DCImanager 6 extension; see docs/protocol.md). None by default.
+    fn readings(&self) -> Readings {
+        Readings::NONE
+    }
+
     /// `status`: every port (or, for a UPS, every parameter).
     async fn status(&self, cx: &Context) -> Result<Response, Error>;
 
-    /// `statistics`: counters or power per port.
+    /// `statistics`: counters or power per port, and [`Context::readings`] where asked.
     async fn statistics(&self, cx: &Context) -> Result<Response, Error> {
         let _ = cx;
         Err(Error::NotImplemented {
@@ -296,7 +315,7 @@ pub async fn dispatch<H: Handler>(
 ) -> Result<Response, Error> {
     Ok(match op {
         Operation::Status => handler.status(cx).await?,
-        Operation::Statistics => handler.statistics(cx).await?,
+        Operation::Statistics(_) => handler.statistics(cx).await?,
         Operation::MacList => handler.mac_list(cx).await?,
         Operation::PortOn(p) => Response::port(handler.port_on(cx, p).await?),
         Operation::PortOff(p) => Response::port(handler.port_off(cx, p).await?),
@@ -362,11 +381,14 @@ pub fn handle_with<H: Handler>(
             "ignoring elements the protocol does not define"
         );
     }
-    let call: Call = request.validate(&handler.info())?;
+    let call: Call = request.validate_giving(&handler.info(), handler.readings())?;
     let span = tracing::info_span!("call", func = %call.op.func(), device = %call.device.endpoint);
     let _enter = span.enter();
     tracing::debug!(?call, "validated request");
-    let cx = Context::new(call.device, limits);
+    let mut cx = Context::new(call.device, limits);
+    if let Operation::Statistics(asked) = call.op {
+        cx = cx.with_readings(asked);
+    }
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

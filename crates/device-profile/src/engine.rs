@@ -13,7 +13,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use dci_protocol::{
-    Context, DeviceType, Error, Func, Handler, Info, PortId, PortState, Requirement, Response,
+    Context, DeviceType, Error, Func, Handler, Info, PortId, PortState, Readings, Requirement,
+    Response,
 };
 use snmp_core::Session;
 use snmp_core::power::{Command, Found, Outlet, Pending, Wanted};
@@ -186,6 +187,12 @@ impl Handler for ProfilePdu {
         }
     }
 
+    fn readings(&self) -> Readings {
+        self.profiles
+            .as_ref()
+            .map_or(Readings::NONE, |ps| read::offered(ps))
+    }
+
     async fn status(&self, cx: &Context) -> Result<Response, Error> {
         let ps = self.profiles()?;
         let s = Session::for_call(cx).await?;
@@ -200,11 +207,11 @@ impl Handler for ProfilePdu {
     async fn statistics(&self, cx: &Context) -> Result<Response, Error> {
         let ps = self.profiles()?;
         let s = Session::for_call(cx).await?;
-        // Every generation's power column (and digits column) in one walk; the first with rows
-        // answers.
-        let cols = read::power_columns(ps);
+        // Every generation's power column (and the current and energy columns a DCImanager 6
+        // request asks for, and their digits columns) in one walk; the first with rows answers.
+        let cols = read::metric_columns(ps, cx.readings());
         let walked = walk(&s, cols).await?;
-        if let Some(ports) = read::power(ps, &walked) {
+        if let Some(ports) = read::metered(ps, &walked, cx.readings()) {
             return Ok(Response {
                 hostname: None,
                 ports,

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use dci_protocol::PortState;
+use dci_protocol::{PortState, Readings};
 use snmp_core::Value;
 use snmp_core::power::Decode;
 
@@ -68,15 +68,55 @@ pub fn status_columns(ps: &[Profile]) -> Vec<Vec<u32>> {
 
 /// Every column statistics reads for `ps`: the power readings and their digits columns.
 pub fn power_columns(ps: &[Profile]) -> Vec<Vec<u32>> {
+    metric_columns(ps, Readings::NONE)
+}
+
+/// The columns `statistics` walks: every profile's power reading, and the current and energy
+/// readings where `asked` (and each one's decimal-digits column).
+pub fn metric_columns(ps: &[Profile], asked: Readings) -> Vec<Vec<u32>> {
     let mut cols = Vec::new();
-    for m in ps.iter().filter_map(|p| p.metrics.power.as_ref()) {
-        let m = m.get_ref();
-        push_once(&mut cols, arcs(&m.oid));
-        if let Some(sc) = &m.scale_from {
-            push_once(&mut cols, arcs(&sc.oid));
+    for p in ps {
+        for (m, _) in wanted(p, asked) {
+            push_once(&mut cols, arcs(&m.oid));
+            if let Some(sc) = &m.scale_from {
+                push_once(&mut cols, arcs(&sc.oid));
+            }
         }
     }
     cols
+}
+
+/// Which of a port's fields a reading fills.
+type Field = fn(&mut PortState) -> &mut Option<f64>;
+
+/// A profile's readings that `statistics` reports: power always, current and energy where
+/// `asked`; each with the port field it fills.
+fn wanted(p: &Profile, asked: Readings) -> Vec<(&Metric, Field)> {
+    let m = &p.metrics;
+    let all: [(Option<&Metric>, bool, Field); 3] = [
+        (m.power.as_ref().map(|x| x.get_ref()), true, |p| {
+            &mut p.power
+        }),
+        (
+            m.current.as_ref().map(|x| x.get_ref()),
+            asked.current,
+            |p| &mut p.current,
+        ),
+        (m.energy.as_ref().map(|x| x.get_ref()), asked.energy, |p| {
+            &mut p.energy
+        }),
+    ];
+    all.into_iter()
+        .filter_map(|(metric, on, field)| Some((metric.filter(|_| on)?, field)))
+        .collect()
+}
+
+/// The readings a handler of these profiles can add to `statistics` when asked.
+pub fn offered(ps: &[Profile]) -> Readings {
+    Readings {
+        current: ps.iter().any(|p| p.metrics.current.is_some()),
+        energy: ps.iter().any(|p| p.metrics.energy.is_some()),
+    }
 }
 
 fn push_once(cols: &mut Vec<Vec<u32>>, c: Vec<u32>) {
@@ -143,24 +183,26 @@ pub fn outlets<'p>(ps: &'p [Profile], w: &Walked) -> Option<(&'p Profile, Vec<Po
 /// Every outlet's watts from the first profile whose power reading has rows (an outlet whose
 /// reading means "not available" without `power`). `None`: no profile's reading has rows.
 pub fn power(ps: &[Profile], w: &Walked) -> Option<Vec<PortState>> {
+    metered(ps, w, Readings::NONE)
+}
+
+/// [`power`], with the current and energy readings `asked` beside the watts: the outlets of the
+/// first profile any of whose readings has rows, each with the readings it has.
+pub fn metered(ps: &[Profile], w: &Walked, asked: Readings) -> Option<Vec<PortState>> {
     for p in ps {
-        let Some(metric) = p.metrics.power.as_ref().map(|m| m.get_ref()) else {
-            continue;
-        };
         let o = &p.outlets;
-        let readings = readings(metric, w, |i, sfx| key(o, i, sfx));
-        if readings.is_empty() {
-            continue;
+        let mut ports: BTreeMap<Vec<u32>, PortState> = BTreeMap::new();
+        for (metric, field) in wanted(p, asked) {
+            for (k, value) in readings(metric, w, |i, sfx| key(o, i, sfx)) {
+                let port = ports
+                    .entry(k)
+                    .or_insert_with(|| PortState::new(String::new()));
+                *field(port) = value;
+            }
         }
-        let ports = readings
-            .into_iter()
-            .map(|(k, power)| {
-                let mut port = PortState::new(String::new());
-                port.power = power;
-                (k, port)
-            })
-            .collect();
-        return Some(identified(o, ports));
+        if !ports.is_empty() {
+            return Some(identified(o, ports));
+        }
     }
     None
 }

@@ -64,6 +64,8 @@ const COLUMNS: &[Column] = &[
     Column { header: "rxpackets", numeric: true, cell: |p| show(p.rxpackets) },
     Column { header: "txpackets", numeric: true, cell: |p| show(p.txpackets) },
     Column { header: "power", numeric: true, cell: |p| show(p.power) },
+    Column { header: "current", numeric: true, cell: |p| show(p.current) },
+    Column { header: "energy", numeric: true, cell: |p| show(p.energy) },
     Column { header: "vlan", numeric: true, cell: |p| show(p.vlan_id) },
     Column { header: "vlan_name", numeric: false, cell: |p| p.vlan_name.as_deref().map(clean) },
     Column { header: "trunk", numeric: false, cell: |p| p.is_trunk.map(|t| if t { "on" } else { "off" }.to_owned()) },

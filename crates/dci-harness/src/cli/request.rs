@@ -104,6 +104,7 @@ pub(crate) fn build(args: &CallArgs, secrets: Secrets) -> Result<Request, FieldE
     if port != PortParams::default() {
         request.port = Some(port);
     }
+    request.readings = args.readings.unwrap_or_default();
     // What the handler will parse is the written document: refuse here what it would refuse.
     Request::parse(&request.to_xml())?;
     Ok(request)

@@ -1,11 +1,11 @@
 //! Unit tests of the shape rules: one line per case, in a short notation.
 //!
-//! A request is `func key=value…` (`port`, `speed`, `duplex`, `vlan`, `trunk`, `members`). A
-//! response is a list of items separated by spaces: `p:key=value,…` is a port (`id`, `descr`,
-//! `admin`, `oper`, `speed`, `duplex`, `rx`, `tx`, `power`, `vlan`, `mac`, `trunk`, `members`),
-//! `p:` a port with nothing at all, `eq:name=s:TEXT` and `eq:name=f:NUMBER` UPS readings.
-//! Expected violations are written as they display. The case lists keep one case per line, so
-//! rustfmt leaves them alone.
+//! A request is `func key=value…` (`port`, `speed`, `duplex`, `vlan`, `trunk`, `members`,
+//! `readings`). A response is a list of items separated by spaces: `p:key=value,…` is a port
+//! (`id`, `descr`, `admin`, `oper`, `speed`, `duplex`, `rx`, `tx`, `power`, `current`,
+//! `energy`, `vlan`, `mac`, `trunk`, `members`), `p:` a port with nothing at all,
+//! `eq:name=s:TEXT` and `eq:name=f:NUMBER` UPS readings. Expected violations are written as they
+//! display. The case lists keep one case per line, so rustfmt leaves them alone.
 
 use std::borrow::Cow;
 
@@ -36,8 +36,12 @@ fn request(spec: &str) -> Request {
     let func: Func = words.next().unwrap().parse().unwrap();
     let mut req = Request::new(func);
     for word in words {
-        let port = req.port.get_or_insert_with(PortParams::default);
         let (k, v) = word.split_once('=').unwrap();
+        if k == "readings" {
+            req.readings = v.parse().unwrap();
+            continue;
+        }
+        let port = req.port.get_or_insert_with(PortParams::default);
         match k {
             "port" => port.identity = Some(v.to_owned()),
             "speed" => port.speed = Some(v.parse().unwrap()),
@@ -68,6 +72,8 @@ fn response(spec: &str) -> Response {
                     "rx" => p.rxbytes = Some(v.parse().unwrap()),
                     "tx" => p.txbytes = Some(v.parse().unwrap()),
                     "power" => p.power = Some(v.parse().unwrap()),
+                    "current" => p.current = Some(v.parse().unwrap()),
+                    "energy" => p.energy = Some(v.parse().unwrap()),
                     "vlan" => p.vlan_id = Some(v.parse().unwrap()),
                     "mac" => p.macs.push(v.parse().unwrap()),
                     "trunk" => p.is_trunk = Some(v == "on"),
@@ -174,6 +180,15 @@ fn statistics() {
     // An outlet without a reading is listed without power (a switched-only PDU: all of them).
     check(Pdu, "statistics", "p:id=1 p:id=2,power=3", &[]);
     check(Pdu, "statistics", "p:power=3", &["port #1 has no <identity>"]);
+    // DCImanager 6's readings, only where asked: DCImanager 5's answer stays as it was.
+    check(Pdu, "statistics readings=current,energy", "p:id=1,power=3,current=0.5,energy=12", &[]);
+    check(Pdu, "statistics readings=energy", "p:id=1,energy=12", &[]);
+    check(Pdu, "statistics", "p:id=1,power=3,current=0.5", &["port '1': <current> is 0.5, expected absent (the request did not ask for it in <readings>)"]);
+    check(Pdu, "statistics readings=current", "p:id=1,energy=2", &["port '1': <energy> is 2, expected absent (the request did not ask for it in <readings>)"]);
+    // A PDU that meters current but not watts serves the readings without declaring statistics.
+    let status_only = Info { funcs: Cow::Borrowed(&[Func::Status]), ..info(Pdu) };
+    let got = super::check(&status_only, &request("statistics readings=current"), &response("p:id=1,current=1"));
+    assert_eq!(shown(&got), Vec::<String>::new());
 }
 
 #[test]

@@ -546,3 +546,54 @@ fn redacted_requests_hide_every_secret() {
     assert_eq!(shown.matches("***").count(), 6, "{shown}");
     assert!(shown.contains("<snmp_user>u</snmp_user>"));
 }
+
+#[test]
+fn readings_ask_statistics_for_more_than_watts() {
+    let pdu = Info {
+        device_type: DeviceType::Pdu,
+        name: Cow::Borrowed("test pdu"),
+        requirements: Cow::Borrowed(&[Requirement::Snmpv2c]),
+        funcs: Cow::Borrowed(&[Func::Status, Func::PortOn, Func::PortOff]),
+    };
+    let both = doc("statistics", V2C, "<readings>energy, current</readings>");
+    let r = Request::parse(&both).unwrap();
+    assert_eq!(
+        r.readings,
+        Readings {
+            current: true,
+            energy: true
+        }
+    );
+    assert!(r.to_xml().contains("<readings>current energy</readings>"));
+    // Served where the handler gives one of them, though -info declares no statistics; only
+    // what it gives is asked of it.
+    let current_only = Readings {
+        current: true,
+        energy: false,
+    };
+    let c = r.validate_giving(&pdu, current_only).unwrap();
+    assert_eq!(c.op, Operation::Statistics(current_only));
+    refused(
+        &pdu,
+        &both,
+        "func: 'statistics' is not supported by this handler (it supports: status, port_on, port_off)",
+    );
+    // A handler that declares statistics answers DCImanager 5's request with no readings.
+    let c = call(
+        &SWITCH,
+        &doc("statistics", V2C, "<readings>energy</readings>"),
+    );
+    assert_eq!(c.op, Operation::Statistics(Readings::NONE));
+    let c = call(&SWITCH, &doc("statistics", V2C, "<readings></readings>"));
+    assert_eq!(c.op, Operation::Statistics(Readings::NONE));
+    refused(
+        &SWITCH,
+        &doc("status", V2C, "<readings>current</readings>"),
+        "readings: only 'statistics' takes this element",
+    );
+    refused(
+        &SWITCH,
+        &doc("statistics", V2C, "<readings>current volts</readings>"),
+        "readings: expected current or energy, got 'volts'",
+    );
+}

@@ -16,6 +16,8 @@ fn full_port() -> PortState {
         rxpackets: Some(12),
         txpackets: Some(34),
         power: Some(118.5),
+        current: Some(0.512),
+        energy: Some(1234.5),
         vlan_id: VlanId::new(4095),
         vlan_name: Some("servers".into()),
         macs: vec![
