@@ -4,6 +4,7 @@
 
 mod bench;
 mod conformance;
+mod dci6;
 mod flags;
 mod fuzz;
 mod install;

@@ -9,6 +9,7 @@
 //! bin/dci-harness     runs a handler the way DCImanager does
 //! install.sh          installs all or named handlers into a directory, checking -info
 //! SHA256SUMS          of every executable
+//! dci6/               the DCImanager 6 upload archives (also in dist/dci6/; see crate::dci6)
 //! README.md, docs/
 //! ```
 
@@ -17,6 +18,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use xshell::{Shell, cmd};
 
+use crate::dci6;
 use crate::flags::Flags;
 use crate::workspace::{self, MUSL};
 
@@ -41,6 +43,11 @@ pub fn build(sh: &Shell) -> Result<PathBuf> {
         .into_owned();
     let dist = root.join("dist");
     sh.create_dir(&dist)?;
+    let archives = dci6::build(sh, &stage, &dist.join("dci6"))?;
+    sh.create_dir(stage.join("dci6"))?;
+    for a in &archives {
+        sh.copy_file(a, stage.join("dci6"))?;
+    }
     let tarball = dist.join(format!("{name}.tar.gz"));
     let parent = stage.parent().context("stage has a parent")?;
     cmd!(sh, "tar -czf {tarball} -C {parent} {name}").run()?;
@@ -103,7 +110,26 @@ pub fn smoke_test(sh: &Shell, stage: &Path) -> Result<()> {
         !dest2.join(&first).exists(),
         "a damaged handler was installed"
     );
-    report_line("install.sh smoke test passed");
+    // The DCImanager 6 archives: the same bytes when built again.
+    let archives: Vec<PathBuf> = std::fs::read_dir(workspace::root().join("dist/dci6"))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()?;
+    let mut archives = archives;
+    archives.sort();
+    let mut rebuilt = dci6::build(sh, stage, &scratch.join("dci6"))?;
+    rebuilt.sort();
+    anyhow::ensure!(
+        archives.len() == rebuilt.len(),
+        "dist/dci6 holds other archives than a build makes"
+    );
+    for (a, b) in archives.iter().zip(&rebuilt) {
+        anyhow::ensure!(
+            std::fs::read(a)? == std::fs::read(b)?,
+            "{} is not reproducible: a second build differs",
+            a.display()
+        );
+    }
+    report_line("install.sh smoke test passed; the DCImanager 6 archives are reproducible");
     Ok(())
 }
 
@@ -181,7 +207,7 @@ fn copy_tree(from: &Path, to: &Path) -> Result<()> {
 #[allow(clippy::print_stdout)]
 fn report(stage: &Path, tarball: &Path) -> Result<()> {
     println!("bundle: {}", tarball.display());
-    for dir in ["handlers", "bin"] {
+    for dir in ["handlers", "bin", "dci6"] {
         for entry in std::fs::read_dir(stage.join(dir))? {
             let entry = entry?;
             println!(

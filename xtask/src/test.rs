@@ -3,8 +3,8 @@
 //! Formatting, clippy with warnings denied, the test bed the end-to-end tests need, every
 //! binary, every test of the workspace, `new-handler` in a scratch copy (the new crate's own
 //! tests), then the release bundle with a smoke test of its
-//! `install.sh`. A missing tool fails here with the command that
-//! installs it, never silently.
+//! `install.sh`, then the DCImanager 6 adapter's type check and tests (`dci6/`). A missing tool
+//! fails here with the command that installs it, never silently.
 
 use anyhow::Result;
 use xshell::{Shell, cmd};
@@ -36,5 +36,28 @@ pub fn run(args: &[String]) -> Result<()> {
     // The bundle an operator installs, built and installed the way the README says.
     let stage = package::build(&sh)?;
     package::smoke_test(&sh, &stage)?;
+    // The DCImanager 6 adapter and probe: typed for Python 3.9, and their tests under Debian's
+    // python3, against the archives just built and the test bed's snmpsim.
+    dci6_tests(&sh)?;
+    Ok(())
+}
+
+/// `mypy --python-version 3.9 --strict` on the adapter and the probe (each on its own: both are
+/// `handler.py`), the stub SDK on the path; then dci6/tests with unittest.
+fn dci6_tests(sh: &Shell) -> Result<()> {
+    let root = workspace::root();
+    let sdk = root.join("dci6/tests/sdk");
+    for module in ["dci6/adapter/handler.py", "dci6/probe/handler.py"] {
+        cmd!(sh, "mypy --python-version 3.9 --strict {module}")
+            .env("MYPYPATH", &sdk)
+            .run()?;
+    }
+    cmd!(
+        sh,
+        "/usr/bin/python3 -m unittest discover -s dci6/tests -t dci6/tests -v"
+    )
+    .env("DCIH_DCI6_DIST", root.join("dist/dci6"))
+    .env("DCIH_PDU_AGENT", root.join("target/debug/pdu-agent"))
+    .run()?;
     Ok(())
 }

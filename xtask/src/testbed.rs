@@ -24,7 +24,7 @@ use crate::workspace;
 /// The Debian packages the tests and benchmarks need: the simulator, net-snmp's agent (the
 /// reference agent) and its tools (the cross-check), the pysnmp the seed's Python handlers
 /// import (for `cargo xtask bench`), and OpenIPMI's BMC simulator with ipmitool (the IPMI
-/// handlers' simulated BMC and their cross-check).
+/// handlers' simulated BMC and their cross-check), and the DCImanager 6 adapter's type checker.
 const PACKAGES: &[&str] = &[
     "snmpsim",
     "snmpd",
@@ -36,6 +36,9 @@ const PACKAGES: &[&str] = &[
     "python3-venv",
     "openssl",
     "curl",
+    // The DCImanager 6 adapter's type check (`mypy --python-version 3.9`); its tests run under
+    // Debian's python3, which the packages above bring.
+    "mypy",
 ];
 
 /// From PyPI, pinned, into one virtual environment: the Redfish emulator (OpenStack

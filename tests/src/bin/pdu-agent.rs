@@ -1,0 +1,93 @@
+//! `pdu-agent`: serves a generated PDU (`e2e::pdus`) from the test bed's snmpsim on 127.0.0.1 for
+//! tests written in another language (the DCImanager 6 adapter's, in Python), with the same
+//! guard the Rust tests use: a free port, readiness checked by net-snmp's `snmpget`, the agent
+//! killed and its scratch directory removed when this process ends.
+//!
+//! ```text
+//! pdu-agent blade|rpcm|apc|eaton|raritan|px|sentry4|sentry3 --ports N [--community NAME]
+//! ```
+//!
+//! prints `127.0.0.1:PORT` on a line of its own once the agent answers, then serves until its
+//! standard input is closed. Outlets switch through the `follow` variation module, at once.
+
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+use e2e::agents::Snmpsim;
+use e2e::pdus::{Kind, Pdu, outlets};
+
+const USAGE: &str =
+    "usage: pdu-agent blade|rpcm|apc|eaton|raritan|px|sentry4|sentry3 --ports N [--community NAME]";
+
+fn kind(name: &str) -> Option<Kind> {
+    Some(match name {
+        "blade" => Kind::Blade,
+        "rpcm" => Kind::Rpcm,
+        "apc" => Kind::ApcRpdu2 { metered: true },
+        "eaton" => Kind::Eaton { units: 1 },
+        "raritan" => Kind::RaritanPdu2 { switching: true },
+        "px" => Kind::RaritanPx,
+        "sentry4" => Kind::Sentry4,
+        "sentry3" => Kind::Sentry3,
+        _ => return None,
+    })
+}
+
+fn parse(args: &[String]) -> Result<(Kind, u32, String), String> {
+    let (first, rest) = args.split_first().ok_or("missing the kind of PDU")?;
+    let kind = kind(first).ok_or_else(|| format!("unknown kind of PDU '{first}'"))?;
+    let mut ports = None;
+    let mut community = "pdu".to_owned();
+    let mut it = rest.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--ports" => {
+                ports = it
+                    .next()
+                    .and_then(|v| v.parse::<u32>().ok())
+                    .filter(|n| (1..=96).contains(n));
+                if ports.is_none() {
+                    return Err("--ports: expected a number from 1 to 96".into());
+                }
+            }
+            "--community" => {
+                community = it
+                    .next()
+                    .filter(|c| !c.is_empty() && !c.starts_with('-'))
+                    .ok_or("--community needs a name")?
+                    .clone();
+            }
+            other => return Err(format!("unexpected argument '{other}'")),
+        }
+    }
+    Ok((kind, ports.ok_or("--ports is required")?, community))
+}
+
+#[allow(clippy::print_stderr)]
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (kind, ports, community) = match parse(&args) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("pdu-agent: {e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let data = std::env::temp_dir().join(format!("pdu-agent-{}", std::process::id()));
+    let pdu = Pdu::new(kind, outlets(kind, ports));
+    pdu.recording.write(&data, &community);
+    let agent = Snmpsim::start(&data);
+    let _ = std::fs::remove_dir_all(&data);
+    let mut out = std::io::stdout().lock();
+    if writeln!(out, "{}", agent.endpoint())
+        .and_then(|()| out.flush())
+        .is_err()
+    {
+        return ExitCode::FAILURE;
+    }
+    // Serve until whoever started us closes our stdin (or dies): then the guard stops snmpsim.
+    let mut sink = Vec::new();
+    let _ = std::io::stdin().read_to_end(&mut sink);
+    drop(agent);
+    ExitCode::SUCCESS
+}
