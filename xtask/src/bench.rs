@@ -84,10 +84,27 @@ pub fn run(args: &[String]) -> Result<()> {
         Some("mac") => mac(flags.value("runs").map_or(Ok(10), str::parse)?),
         Some("redfish") => redfish(flags.value("runs").map_or(Ok(20), str::parse)?),
         Some("faults") => faults(flags.value("runs").map_or(Ok(20), str::parse)?),
+        Some("dci6") => dci6(flags.value("runs").map_or(Ok(20), str::parse)?),
         _ => bail!(
-            "usage: cargo xtask bench ups|switch|ipmi|pdu|vlan|mac|redfish|faults [--runs N] [--before DIR (pdu: the same cases with DIR's apc-pdu and rpcm-pdu)]"
+            "usage: cargo xtask bench ups|switch|ipmi|pdu|vlan|mac|redfish|faults|dci6 [--runs N] [--before DIR (pdu: the same cases with DIR's apc-pdu and rpcm-pdu)]"
         ),
     }
+}
+
+/// The DCImanager 6 adapter beside its binary and net-snmp (dci6/bench.py), on the archives of
+/// a fresh `cargo xtask package`.
+fn dci6(runs: usize) -> Result<()> {
+    let sh = Shell::new()?;
+    let root = workspace::root();
+    sh.change_dir(&root);
+    crate::package::build(&sh)?;
+    cmd!(sh, "cargo build --locked -p e2e --bin pdu-agent").run()?;
+    let runs = runs.to_string();
+    cmd!(sh, "/usr/bin/python3 dci6/bench.py --runs {runs}")
+        .env("DCIH_DCI6_DIST", root.join("dist/dci6"))
+        .env("DCIH_PDU_AGENT", root.join("target/debug/pdu-agent"))
+        .run()?;
+    Ok(())
 }
 
 /// `ups-sim` and `seed_ups.py` (process cost: fixed values, no device); `ups-snmp status` on a
