@@ -638,6 +638,8 @@ def call(pdu_data: Any, func: str, identity: Optional[str] = None, readings: str
         raise HandlerError(
             f"{HANDLER} did not answer {func} within {deadline + MARGIN_S:g} s and was stopped"
         ) from None
+    except OSError as e:
+        raise HandlerError(f"cannot run {BINARY.path}: {e.strerror or e}") from e
     out = done.stdout.decode("utf-8", "replace").strip()
     err_lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
     try:
