@@ -28,13 +28,15 @@ def package_dir(handler: str) -> str:
 
 
 class Agent:
-    """`pdu-agent KIND`: snmpsim serving a generated PDU until stopped."""
+    """`pdu-agent KIND`: snmpsim serving a generated PDU until stopped; with `v3`, net-snmp's
+    snmpd in front of it too, and `self.v3` = (port, user, auth proto, auth phrase, priv proto,
+    priv phrase) of its authPriv user allowed to write."""
 
-    def __init__(self, kind: str, ports: int, community: str) -> None:
+    def __init__(self, kind: str, ports: int, community: str, v3: bool = False) -> None:
         if not AGENT.is_file():
             raise RuntimeError(f"{AGENT} is missing: cargo build -p e2e --bin pdu-agent")
         self.proc = subprocess.Popen(
-            [str(AGENT), kind, "--ports", str(ports), "--community", community],
+            [str(AGENT), kind, "--ports", str(ports), "--community", community] + (["--v3"] if v3 else []),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )
@@ -45,11 +47,20 @@ class Agent:
             raise RuntimeError(f"pdu-agent {kind} did not start (it said {line!r})")
         self.endpoint = line
         self.port = int(line.rsplit(":", 1)[1])
+        self.v3: Tuple[str, ...] = ()
+        if v3:
+            words = self.proc.stdout.readline().decode().split()
+            if len(words) != 7 or words[0] != "v3":
+                self.stop()
+                raise RuntimeError(f"pdu-agent {kind} --v3 did not start snmpd (it said {words!r})")
+            self.v3 = (words[1].rsplit(":", 1)[1], *words[2:])
 
     def stop(self) -> None:
         if self.proc.stdin:
             self.proc.stdin.close()
         self.proc.wait(timeout=30)
+        if self.proc.stdout:
+            self.proc.stdout.close()
 
 
 def unpack(handler_dir: str, into: Path) -> Path:

@@ -167,6 +167,47 @@ class RealBinary(unittest.TestCase):
         self.assertIn("reports neither current nor energy per outlet", str(e.exception))
 
 
+class ThroughSnmpV3(unittest.TestCase):
+    """SNMPv3 authPriv end to end: the keys found in snmp_params by their names, the binary
+    through net-snmp's snmpd (in front of snmpsim) as its writing user."""
+
+    def setUp(self) -> None:
+        self.tmp = Path(tempfile.mkdtemp(prefix="dci6-v3-"))
+        self.agent = Agent("eaton", PORTS, "eaton", v3=True)
+
+    def tearDown(self) -> None:
+        self.agent.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def test_status_switching_and_statistics(self) -> None:
+        mod = load(unpack(EATON, self.tmp), "dataclass")
+        helper = sdk("pdu_common.helper")
+        port, user, auth, auth_phrase, privacy, priv_phrase = self.agent.v3
+        data = sdk("pdu_common.connection").PduSnmpData(
+            ip="127.0.0.1",
+            port=int(port),
+            snmp_params={
+                "version": "v3",
+                "user": user,
+                "auth_protocol": auth.upper(),
+                "auth_password": auth_phrase,
+                "priv_protocol": privacy.upper(),
+                "priv_password": priv_phrase,
+            },
+        )
+        self.assertEqual(mod.device_params(data)["snmp_auth_level"], "authpriv")
+        handler = mod.make_handler(data)
+        up, down = helper.EnumPowerStatus.UP, helper.EnumPowerStatus.DOWN
+        self.assertEqual(
+            [(p.identity, p.power_status) for p in handler.status().ports],
+            [(i, up if on else down) for i, on, _ in outlets(PORTS)],
+        )
+        self.assertEqual(handler.port_down(helper.PduPortView(identity="1")).power_status, down)
+        self.assertEqual(handler.port_up(helper.PduPortView(identity="1")).power_status, up)
+        stats = handler.statistic()
+        self.assertAlmostEqual(stats.load, sum(eaton_amps(w) for _, _, w in outlets(PORTS)))
+
+
 class Parameters(unittest.TestCase):
     """DCImanager 5's device parameters from each shape of pdu_data, without a device."""
 
