@@ -539,8 +539,9 @@ class Executable:
     temporary directory, else from an in-memory file (memfd). The first way that works is kept
     for the life of the process and logged once."""
 
-    # Directories tried for the private copy after tempfile's (TMPDIR, /tmp, ...).
-    COPY_DIRS: Sequence[str] = ("XDG_RUNTIME_DIR", "/dev/shm")
+    # Directories tried for the private copy after tempfile's (TMPDIR, /tmp, ...); variables
+    # expanded, one that is unset skipped.
+    COPY_DIRS: Sequence[str] = ("$XDG_RUNTIME_DIR", "/dev/shm")
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -593,11 +594,9 @@ class Executable:
         self.argv = [self.path]
 
     def _copy(self) -> None:
-        dirs = [tempfile.gettempdir()] + [
-            os.environ.get(d, "") if not d.startswith("/") else d for d in self.COPY_DIRS
-        ]
+        dirs = [tempfile.gettempdir()] + [os.path.expandvars(d) for d in self.COPY_DIRS]
         last: Optional[OSError] = None
-        for d in [d for d in dirs if d and os.path.isdir(d)]:
+        for d in [d for d in dirs if os.path.isdir(d)]:
             try:
                 home = tempfile.mkdtemp(prefix="dcih-", dir=d)
                 atexit.register(shutil.rmtree, home, True)

@@ -43,8 +43,10 @@ pub fn build(sh: &Shell, stage: &Path, out: &Path) -> Result<Vec<PathBuf>> {
     );
     let probe = std::fs::read_to_string(root.join("dci6/probe/handler.py"))?;
     let scratch = root.join("target/dci6");
-    if scratch.exists() {
-        sh.remove_path(&scratch)?;
+    for dir in [&scratch, &out.to_path_buf()] {
+        if dir.exists() {
+            sh.remove_path(dir)?;
+        }
     }
     sh.create_dir(out)?;
     let mut written = Vec::new();
