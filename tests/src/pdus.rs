@@ -104,6 +104,27 @@ pub enum Kind {
     Sentry3,
 }
 
+impl Kind {
+    /// The names the command-line tools (`gen-recording pdu`, `pdu-agent`) take, `|`-separated.
+    pub const NAMES: &'static str = "blade|rpcm|apc|eaton|raritan|px|sentry4|sentry3";
+
+    /// The family a tool's name stands for: a metered APC rPDU2, a single Eaton, a switching
+    /// Raritan PX3.
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Some(match name {
+            "blade" => Kind::Blade,
+            "rpcm" => Kind::Rpcm,
+            "apc" => Kind::ApcRpdu2 { metered: true },
+            "eaton" => Kind::Eaton { units: 1 },
+            "raritan" => Kind::RaritanPdu2 { switching: true },
+            "px" => Kind::RaritanPx,
+            "sentry4" => Kind::Sentry4,
+            "sentry3" => Kind::Sentry3,
+            _ => return None,
+        })
+    }
+}
+
 /// Outlets an infeed (input cord) of a generated Sentry.
 const SENTRY_PER_INFEED: u32 = 8;
 

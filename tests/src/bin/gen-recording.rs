@@ -132,24 +132,18 @@ fn main() -> ExitCode {
 #[allow(clippy::print_stderr)]
 fn pdu(args: &[String]) -> ExitCode {
     use e2e::pdus::{Kind, Pdu, outlets};
-    const PDU_USAGE: &str = "usage: gen-recording pdu blade|rpcm|apc|eaton|raritan|px|sentry4|sentry3 --ports N [--community NAME] DIR";
-    let kind = match args.first().map(String::as_str) {
-        Some("blade") => Kind::Blade,
-        Some("rpcm") => Kind::Rpcm,
-        Some("apc") => Kind::ApcRpdu2 { metered: true },
-        Some("eaton") => Kind::Eaton { units: 1 },
-        Some("raritan") => Kind::RaritanPdu2 { switching: true },
-        Some("px") => Kind::RaritanPx,
-        Some("sentry4") => Kind::Sentry4,
-        Some("sentry3") => Kind::Sentry3,
-        _ => {
-            eprintln!("gen-recording: {PDU_USAGE}");
-            return ExitCode::from(2);
-        }
+    let usage = || {
+        eprintln!(
+            "gen-recording: usage: gen-recording pdu {} --ports N [--community NAME] DIR",
+            Kind::NAMES
+        );
+        ExitCode::from(2)
+    };
+    let Some(kind) = args.first().and_then(|k| Kind::from_name(k)) else {
+        return usage();
     };
     let Some(o) = options(&args[1..], "pdu") else {
-        eprintln!("gen-recording: {PDU_USAGE}");
-        return ExitCode::from(2);
+        return usage();
     };
     let (ports, community, dir) = (o.ports, o.community, o.dir);
     let pdu = Pdu::new(kind, outlets(kind, ports));

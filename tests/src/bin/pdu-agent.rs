@@ -21,8 +21,6 @@ use dci_protocol::{AuthProtocol, PrivProtocol};
 use e2e::agents::{Snmpd, Snmpsim};
 use e2e::pdus::{Kind, Pdu, outlets};
 
-const USAGE: &str = "usage: pdu-agent blade|rpcm|apc|eaton|raritan|px|sentry4|sentry3 --ports N [--community NAME] [--v3]";
-
 /// The enterprise subtree snmpd forwards to snmpsim for each family.
 fn subtree(kind: Kind) -> &'static str {
     match kind {
@@ -35,23 +33,9 @@ fn subtree(kind: Kind) -> &'static str {
     }
 }
 
-fn kind(name: &str) -> Option<Kind> {
-    Some(match name {
-        "blade" => Kind::Blade,
-        "rpcm" => Kind::Rpcm,
-        "apc" => Kind::ApcRpdu2 { metered: true },
-        "eaton" => Kind::Eaton { units: 1 },
-        "raritan" => Kind::RaritanPdu2 { switching: true },
-        "px" => Kind::RaritanPx,
-        "sentry4" => Kind::Sentry4,
-        "sentry3" => Kind::Sentry3,
-        _ => return None,
-    })
-}
-
 fn parse(args: &[String]) -> Result<(Kind, u32, String, bool), String> {
     let (first, rest) = args.split_first().ok_or("missing the kind of PDU")?;
-    let kind = kind(first).ok_or_else(|| format!("unknown kind of PDU '{first}'"))?;
+    let kind = Kind::from_name(first).ok_or_else(|| format!("unknown kind of PDU '{first}'"))?;
     let mut ports = None;
     let mut community = "pdu".to_owned();
     let mut v3 = false;
@@ -87,7 +71,10 @@ fn main() -> ExitCode {
     let (kind, ports, community, v3) = match parse(&args) {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("pdu-agent: {e}\n{USAGE}");
+            eprintln!(
+                "pdu-agent: {e}\nusage: pdu-agent {} --ports N [--community NAME] [--v3]",
+                Kind::NAMES
+            );
             return ExitCode::from(2);
         }
     };
