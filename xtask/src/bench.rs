@@ -713,16 +713,9 @@ fn faults(seeds: usize) -> Result<()> {
             )?;
             let port: u16 = line.trim().parse().context("fault-proxy prints its port")?;
             let c = case(port)?;
-            let input = match &c.stdin {
-                Some(p) => Stdio::from(std::fs::File::open(p)?),
-                None => Stdio::null(),
-            };
+            let mut cmd = command(&c)?;
             let started = Instant::now();
-            let out = Command::new(&c.program)
-                .args(&c.args)
-                .envs(c.env.iter().map(|(k, v)| (k, v)))
-                .stdin(input)
-                .output()?;
+            let out = cmd.output()?;
             let wall = started.elapsed();
             drop(proxy.stdin.take());
             let _ = proxy.wait();
@@ -777,16 +770,9 @@ fn faults(seeds: usize) -> Result<()> {
         for (agent_port, case) in &cases {
             let (_, hole) = proxied(*agent_port, &["--blackhole".to_owned()], case)?;
             let c = case(closed)?;
-            let input = match &c.stdin {
-                Some(p) => Stdio::from(std::fs::File::open(p)?),
-                None => Stdio::null(),
-            };
+            let mut cmd = command(&c)?;
             let started = Instant::now();
-            let _ = Command::new(&c.program)
-                .args(&c.args)
-                .envs(c.env.iter().map(|(k, v)| (k, v)))
-                .stdin(input)
-                .output()?;
+            let _ = cmd.output()?;
             print_line(&format!(
                 "| {} | {:.2} s | {:.3} s |",
                 c.label,
@@ -1173,9 +1159,7 @@ fn vlan(runs: usize) -> Result<()> {
             let (go, home) = (case(agent, there)?, case(agent, back)?);
             // A move that does not answer with the port is no figure.
             for c in [&go, &home] {
-                let out = Command::new(&c.program)
-                    .stdin(Stdio::from(std::fs::File::open(c.stdin.as_ref().context("a request")?)?))
-                    .output()?;
+                let out = command(c)?.output()?;
                 let doc = String::from_utf8_lossy(&out.stdout);
                 if !doc.contains("<vlan_id>") {
                     bail!("{}: {doc}", c.label);
@@ -1548,15 +1532,22 @@ fn switch_cases(
     ])
 }
 
-fn run_once(c: &Case) -> Result<()> {
+/// The process of a case: its program, arguments and environment, its request file (or
+/// nothing) on stdin.
+fn command(c: &Case) -> Result<Command> {
     let input = match &c.stdin {
         Some(p) => Stdio::from(std::fs::File::open(p)?),
         None => Stdio::null(),
     };
-    Command::new(&c.program)
-        .args(&c.args)
+    let mut cmd = Command::new(&c.program);
+    cmd.args(&c.args)
         .envs(c.env.iter().map(|(k, v)| (k, v)))
-        .stdin(input)
+        .stdin(input);
+    Ok(cmd)
+}
+
+fn run_once(c: &Case) -> Result<()> {
+    command(c)?
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()?;
