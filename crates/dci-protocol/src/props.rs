@@ -5,38 +5,8 @@
 
 use proptest::prelude::*;
 
+use crate::request::{DEVICE_ELEMENTS, PORT_ELEMENTS};
 use crate::{Document, Func, Info, Request};
-
-const DEVICE: &[&str] = &[
-    "ip",
-    "snmp_ver",
-    "snmp_community",
-    "snmp_user",
-    "snmp_auth_level",
-    "snmp_auth_proto",
-    "snmp_auth_phrase",
-    "snmp_priv_proto",
-    "snmp_priv_phrase",
-    "user",
-    "pass",
-    "ssh_user",
-    "ssh_pass",
-    "telnet_user",
-    "telnet_pass",
-    "bogus",
-];
-const PORT: &[&str] = &[
-    "identity",
-    "speed",
-    "duplex",
-    "vlan_id",
-    "vlan_name",
-    "is_trunk",
-    "trunk_members",
-    "vlan_pvlan",
-    "mapped_vlan",
-    "bogus",
-];
 
 /// Element text: anything printable, XML-escaped, sometimes one of the values fields take.
 fn text() -> impl Strategy<Value = String> {
@@ -57,7 +27,10 @@ fn escape(s: &str) -> String {
         .replace('\r', "&#13;")
 }
 
-fn elements(names: &'static [&'static str]) -> impl Strategy<Value = String> {
+/// Up to eight of the protocol's `names` (and one it does not define), with arbitrary texts.
+fn elements(names: &[&'static str]) -> impl Strategy<Value = String> {
+    let mut names = names.to_vec();
+    names.push("bogus");
     prop::collection::vec((prop::sample::select(names), text()), 0..8).prop_map(|v| {
         v.into_iter()
             .map(|(n, t)| format!("<{n}>{t}</{n}>"))
@@ -80,8 +53,8 @@ fn request() -> impl Strategy<Value = String> {
                 "nonsense",
             ][..],
         ),
-        elements(DEVICE),
-        prop::option::of(elements(PORT)),
+        elements(DEVICE_ELEMENTS),
+        prop::option::of(elements(PORT_ELEMENTS)),
         prop::option::of(prop::sample::select(
             &["current", "energy", "energy, current", " ", "watts"][..],
         )),

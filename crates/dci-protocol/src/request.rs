@@ -629,28 +629,43 @@ fn validate_snmp(d: &DeviceParams, info: &Info) -> Result<Option<SnmpAuth>, Fiel
     }))
 }
 
+/// The elements of `<device_params>`.
+pub(crate) const DEVICE_ELEMENTS: &[&str] = &[
+    "ip",
+    "snmp_ver",
+    "snmp_community",
+    "snmp_user",
+    "snmp_auth_phrase",
+    "snmp_priv_phrase",
+    "snmp_auth_level",
+    "snmp_auth_proto",
+    "snmp_priv_proto",
+    "telnet_user",
+    "telnet_pass",
+    "ssh_user",
+    "ssh_pass",
+    "user",
+    "pass",
+];
+
+/// The elements of `<port>` in a request.
+pub(crate) const PORT_ELEMENTS: &[&str] = &[
+    "identity",
+    "speed",
+    "duplex",
+    "vlan_id",
+    "vlan_name",
+    "is_trunk",
+    "trunk_members",
+    "vlan_pvlan",
+    "mapped_vlan",
+];
+
 fn parse_device(
     node: roxmltree::Node<'_, '_>,
     ignored: &mut Vec<String>,
 ) -> Result<DeviceParams, FieldError> {
-    const KNOWN: &[&str] = &[
-        "ip",
-        "snmp_ver",
-        "snmp_community",
-        "snmp_user",
-        "snmp_auth_phrase",
-        "snmp_priv_phrase",
-        "snmp_auth_level",
-        "snmp_auth_proto",
-        "snmp_priv_proto",
-        "telnet_user",
-        "telnet_pass",
-        "ssh_user",
-        "ssh_pass",
-        "user",
-        "pass",
-    ];
-    note_unknown(node, "device_params", KNOWN, ignored);
+    note_unknown(node, "device_params", DEVICE_ELEMENTS, ignored);
     let text = |name: &str, field: &'static str| xml::child_text(node, name, field);
     // Secrets keep their exact text: a password may begin or end with a space. Everything else
     // is trimmed.
@@ -704,18 +719,7 @@ fn parse_port(
     node: roxmltree::Node<'_, '_>,
     ignored: &mut Vec<String>,
 ) -> Result<PortParams, FieldError> {
-    const KNOWN: &[&str] = &[
-        "identity",
-        "speed",
-        "duplex",
-        "vlan_id",
-        "vlan_name",
-        "is_trunk",
-        "trunk_members",
-        "vlan_pvlan",
-        "mapped_vlan",
-    ];
-    note_unknown(node, "port", KNOWN, ignored);
+    note_unknown(node, "port", PORT_ELEMENTS, ignored);
     let vlan_name = xml::child_text(node, "vlan_name", "port/vlan_name")?
         .filter(|s| !s.is_empty())
         .map(check_vlan_name)
