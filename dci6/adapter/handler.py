@@ -420,12 +420,13 @@ def normal(param: str, value: str, where: str) -> str:
     )
 
 
-def device_params(pdu_data: Any) -> Dict[str, str]:
-    """DCImanager 5's <device_params> for `pdu_data`: each from the Handler setting of its name,
-    else the published snmp_params["community"], else the keys and attributes whose names say
-    what they are (the IP: the one field holding an IP address). What cannot be found is named
-    in the error."""
-    settings = settings_of(pdu_data)
+def device_params(pdu_data: Any, settings: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
+    """DCImanager 5's <device_params> for `pdu_data`: each from the Handler setting of its name
+    (`settings`, read from `pdu_data` when not given), else the published
+    snmp_params["community"], else the keys and attributes whose names say what they are (the
+    IP: the one field holding an IP address). What cannot be found is named in the error."""
+    if settings is None:
+        settings = settings_of(pdu_data)
     params: Dict[str, str] = {}
     where: Dict[str, str] = {}
     snmp_params = getattr(pdu_data, "snmp_params", None)
@@ -502,8 +503,8 @@ def device_params(pdu_data: Any) -> Dict[str, str]:
     return params
 
 
-def deadline_of(pdu_data: Any) -> float:
-    value = settings_of(pdu_data).get("dcih_deadline")
+def deadline_of(settings: Mapping[str, str]) -> float:
+    value = settings.get("dcih_deadline")
     if value is None:
         return DEFAULT_DEADLINE_S
     try:
@@ -511,7 +512,7 @@ def deadline_of(pdu_data: Any) -> float:
     except ValueError:
         seconds = -1.0
     if not 0 < seconds <= 3600:
-        raise HandlerError(f"the Handler setting dcih_deadline is '{value[:40]}', expected seconds from 1 to 3600")
+        raise HandlerError(f"the Handler setting dcih_deadline is '{value[:40]}', expected seconds above 0 and at most 3600")
     return seconds
 
 
@@ -627,8 +628,9 @@ BINARY = Executable(os.path.join(os.path.dirname(os.path.abspath(__file__)), HAN
 def call(pdu_data: Any, func: str, identity: Optional[str] = None, readings: str = "") -> ET.Element:
     """Runs one DCImanager 5 request for `pdu_data` and returns the answer's <doc>; an <error>
     document, a timeout, a crash or anything but a document raise HandlerError."""
-    params = device_params(pdu_data)
-    deadline = deadline_of(pdu_data)
+    settings = settings_of(pdu_data)
+    params = device_params(pdu_data, settings)
+    deadline = deadline_of(settings)
     env = dict(os.environ)
     env["DCIH_DEADLINE"] = f"{deadline:g}"
     try:
