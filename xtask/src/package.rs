@@ -111,10 +111,9 @@ pub fn smoke_test(sh: &Shell, stage: &Path) -> Result<()> {
         "a damaged handler was installed"
     );
     // The DCImanager 6 archives: the same bytes when built again.
-    let archives: Vec<PathBuf> = std::fs::read_dir(workspace::root().join("dist/dci6"))?
+    let mut archives: Vec<PathBuf> = std::fs::read_dir(workspace::root().join("dist/dci6"))?
         .map(|e| e.map(|e| e.path()))
         .collect::<std::io::Result<_>>()?;
-    let mut archives = archives;
     archives.sort();
     let mut rebuilt = dci6::build(sh, stage, &scratch.join("dci6"))?;
     rebuilt.sort();
